@@ -1,0 +1,42 @@
+// The HTTP API: one OpenAPIHono app with request ids, auth, body limits, every /v1 route, health, OpenAPI and docs.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { Config } from "../config/config.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Services } from "../services/types.ts";
+import { bearerAuth, registerSecurityScheme } from "./auth.ts";
+import type { ApiDeps, AppEnv } from "./context.ts";
+import { registerDocs } from "./docs.ts";
+import { defaultHook, errorHandler, notFoundHandler, problemResponse, titleFor } from "./errors.ts";
+import { requestContext } from "./request-context.ts";
+import { registerRoutes } from "./routes/index.ts";
+
+export function createApp(deps: { services: Services; config: Config; logger: Logger }): OpenAPIHono<AppEnv> {
+  const { config, logger } = deps;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook });
+
+  app.use("*", requestContext(logger));
+  // Auth before the body limit, so an anonymous caller cannot make the server read a large body.
+  app.use("/v1/*", bearerAuth(config.apiTokens));
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: config.maxBodyBytes,
+      onError: (c) =>
+        problemResponse(c, {
+          status: 413,
+          code: "payload_too_large",
+          title: titleFor(413),
+          detail: `The request body is larger than ${config.maxBodyBytes} bytes.`,
+        }),
+    }),
+  );
+
+  registerSecurityScheme(app);
+  registerRoutes(app, deps satisfies ApiDeps);
+  registerDocs(app, config);
+
+  app.onError(errorHandler(logger));
+  app.notFound(notFoundHandler(() => app.routes));
+  return app;
+}

@@ -1,0 +1,124 @@
+// The only reader of process.env and flags: parses once with zod into a frozen Config, fails fast naming the bad value.
+import { z } from "zod";
+import { hostname } from "node:os";
+import pkg from "../../package.json" with { type: "json" };
+
+export const VERSION: string = pkg.version;
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i;
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+const intIn = (min: number, max: number) =>
+  z.coerce.number({ error: "must be a number" }).int("must be an integer").min(min).max(max);
+const bool = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no", ""])])
+  .transform((v) => v === true || v === "true" || v === "1" || v === "yes");
+
+const ConfigSchema = z.object({
+  host: z.string().min(1).default("127.0.0.1"),
+  port: intIn(0, 65535).default(8080),
+  dbUrl: z
+    .string()
+    .min(1)
+    .default("file:./cronhook.db")
+    .transform((u) => (u === ":memory:" || /^(file|libsql|https?|wss?):/.test(u) ? u : `file:${u}`)),
+  dbAuthToken: z.string().optional(),
+  instanceId: z.string().min(1).max(200).optional(),
+  apiTokens: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((t) => t.trim()).filter(Boolean)),
+  leaseTtlMs: intIn(500, 600_000).default(3000),
+  logLevel: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  insecureNoAuth: bool.default(false),
+  tickMs: intIn(10, 60_000).default(250),
+  claimWindowMs: intIn(100, 60_000).default(1500),
+  maxInFlight: intIn(1, 10_000).default(64),
+  maxBodyBytes: intIn(1024, 64 * 1024 * 1024).default(1024 * 1024),
+});
+
+export type Config = Readonly<Omit<z.output<typeof ConfigSchema>, "instanceId"> & { instanceId: string; version: string }>;
+
+/** flag name, env name, config key */
+const OPTIONS: [string, string, keyof z.input<typeof ConfigSchema>][] = [
+  ["--host", "CRONHOOK_HOST", "host"],
+  ["--port", "CRONHOOK_PORT", "port"],
+  ["--db", "CRONHOOK_DB_URL", "dbUrl"],
+  ["--db-auth-token", "CRONHOOK_DB_AUTH_TOKEN", "dbAuthToken"],
+  ["--instance-id", "CRONHOOK_INSTANCE_ID", "instanceId"],
+  ["--api-tokens", "CRONHOOK_API_TOKENS", "apiTokens"],
+  ["--lease-ttl-ms", "CRONHOOK_LEASE_TTL_MS", "leaseTtlMs"],
+  ["--log-level", "CRONHOOK_LOG_LEVEL", "logLevel"],
+  ["--insecure-no-auth", "CRONHOOK_INSECURE_NO_AUTH", "insecureNoAuth"],
+  ["--tick-ms", "CRONHOOK_TICK_MS", "tickMs"],
+  ["--claim-window-ms", "CRONHOOK_CLAIM_WINDOW_MS", "claimWindowMs"],
+  ["--max-in-flight", "CRONHOOK_MAX_IN_FLIGHT", "maxInFlight"],
+  ["--max-body-bytes", "CRONHOOK_MAX_BODY_BYTES", "maxBodyBytes"],
+];
+const BOOLEAN_FLAGS = new Set(["--insecure-no-auth"]);
+
+export class ConfigError extends Error {}
+
+export const SERVE_HELP = `Usage: cronhook serve [options]
+
+Options (each has an environment twin):
+${OPTIONS.map(([f, e]) => `  ${(f + (BOOLEAN_FLAGS.has(f) ? "" : " VALUE")).padEnd(28)} ${e}`).join("\n")}
+
+Defaults: --host 127.0.0.1 --port 8080 --db file:./cronhook.db --lease-ttl-ms 3000 --log-level info
+--db :memory: runs with no file; --db libsql://... or https://... uses a remote libSQL server.`;
+
+/** Parses `serve` flags and CRONHOOK_* variables (flags win). Throws ConfigError naming the flag or variable. */
+export function loadConfig(argv: readonly string[], env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  const source: Record<string, string> = {};
+  for (const [flag, name, key] of OPTIONS) {
+    const v = env[name];
+    if (v !== undefined && v !== "") {
+      raw[key] = v;
+      source[key] = name;
+    }
+    void flag;
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf("=");
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const opt = OPTIONS.find(([f]) => f === flag);
+    if (!opt) throw new ConfigError(`unknown option ${JSON.stringify(arg)} (see cronhook serve --help)`);
+    const key = opt[2];
+    if (BOOLEAN_FLAGS.has(flag)) {
+      raw[key] = eq > 0 ? arg.slice(eq + 1) : true;
+    } else if (eq > 0) {
+      raw[key] = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined) throw new ConfigError(`${flag} needs a value`);
+      raw[key] = next;
+      i++;
+    }
+    source[key] = flag;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const msgs = parsed.error.issues.map((iss) => {
+      const key = String(iss.path[0] ?? "");
+      const where = source[key] ?? OPTIONS.find(([, , k]) => k === key)?.[1] ?? key;
+      return `${where}: ${iss.message} (got ${JSON.stringify(raw[key])})`;
+    });
+    throw new ConfigError(`invalid configuration: ${msgs.join("; ")}`);
+  }
+  const c = parsed.data;
+  if (c.apiTokens.length === 0 && !c.insecureNoAuth && !isLoopbackHost(c.host)) {
+    throw new ConfigError(
+      `${source.host ?? "--host"}: refusing to listen on non-loopback address ${c.host} without CRONHOOK_API_TOKENS; set tokens or pass --insecure-no-auth`,
+    );
+  }
+  return Object.freeze({ ...c, instanceId: c.instanceId ?? `${hostname()}-${process.pid}`, version: VERSION });
+}
+
+/** A config for tests and embedding: defaults plus overrides, no environment read. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({ ...loadConfig([], {}), dbUrl: ":memory:", logLevel: "silent" as const, ...overrides });
+}

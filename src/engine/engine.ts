@@ -1,0 +1,473 @@
+// The scheduler engine: lease with fencing token, claim-ahead of due fires, one timer over a min-heap,
+// misfire and overlap policies, recovery of a lost holder's runs, and batched result writes.
+import type { Clock } from "../domain/clock.ts";
+import type { JobDefinition } from "../domain/definition.ts";
+import { uuidv7 } from "../domain/ids.ts";
+import { TERMINAL_STATUSES, type RunStatus, type RunTrigger } from "../domain/job.ts";
+import { jitterFor } from "../domain/schedule.ts";
+import type { Logger } from "../log/logger.ts";
+import { BatchWriter } from "../dispatch/writer.ts";
+import { sendAttempt, type AttemptResult } from "../dispatch/send.ts";
+import { SCHEDULER_LEASE, type ClaimItem, type JobRow, type NewRunRow, type RunRow, type RunUpdate, type Store } from "../store/store.ts";
+import { MinHeap } from "./heap.ts";
+import { planClaim } from "./plan.ts";
+import { rowToDefinition } from "../store/mapping.ts";
+
+export interface EngineOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  instanceId: string;
+  host: string;
+  version: string;
+  leaseTtlMs: number;
+  tickMs: number;
+  claimWindowMs: number;
+  maxInFlight: number;
+  /** Max jobs read per claim query. */
+  claimBatch?: number;
+  /** Result writer flush interval. */
+  writeIntervalMs?: number;
+}
+
+/** One claimed fire waiting for its time. */
+interface Fire {
+  due: number; // when to send (scheduledAt + jitter, or now for manual/recovered-late)
+  runId: string;
+  jobId: string;
+  jobName: string;
+  scheduledAt: number;
+  trigger: RunTrigger;
+  attempt: number; // the attempt number to send first (recovery continues the count)
+  token: number;
+  def: JobDefinition;
+}
+
+export interface RunFinished {
+  runId: string;
+  jobId: string;
+  status: RunStatus;
+}
+
+export interface EngineStatus {
+  isLeader: boolean;
+  token: number | null;
+  leaseExpiresAt: number | null;
+  paused: boolean;
+  nextWakeupAt: number | null;
+  inFlight: number;
+  queued: number;
+}
+
+const PAUSED_KEY = "scheduler.paused";
+
+export class Engine {
+  private readonly o: Required<EngineOptions>;
+  private heap = new MinHeap<Fire>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerDue = Infinity;
+  private tickTimer: ReturnType<typeof setTimeout> | null = null;
+  private leaseTimer: ReturnType<typeof setTimeout> | null = null;
+  private running = false;
+  private ticking: Promise<void> | null = null;
+  private tickAgain = false;
+  private leaseValidUntil = 0;
+  private token: number | null = null;
+  private paused = false;
+  private inFlight = 0;
+  private readonly inFlightByJob = new Map<string, number>();
+  private readonly queuedByJob = new Map<string, Fire[]>();
+  private readonly waiting: Fire[] = []; // over the in-flight cap
+  private readonly listeners = new Set<(e: RunFinished) => void>();
+  private readonly writer: BatchWriter<RunUpdate>;
+  private readonly active = new Set<Promise<void>>();
+  private claimSeq = 0;
+
+  constructor(opts: EngineOptions) {
+    this.o = { claimBatch: 1000, writeIntervalMs: 50, ...opts };
+    this.writer = new BatchWriter<RunUpdate>((u) => this.o.store.writeRunUpdates(u), {
+      intervalMs: this.o.writeIntervalMs,
+      maxBatch: 500,
+      onError: (err, count) => this.o.logger.error("run result write failed; will retry", { err, count }),
+    });
+  }
+
+  // ---- public face ----------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.leaseLoop();
+  }
+
+  /** Stops firing, waits for in-flight requests (up to graceMs), writes results, releases the lease. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const t of [this.timer, this.tickTimer, this.leaseTimer]) if (t) clearTimeout(t);
+    this.timer = this.tickTimer = this.leaseTimer = null;
+    if (this.ticking) await this.ticking.catch(() => {});
+    // Unfired claims stay pending with our token: the next holder recovers them at their due time.
+    this.heap.clear();
+    this.waiting.length = 0;
+    this.queuedByJob.clear();
+    const deadline = Date.now() + graceMs;
+    while (this.active.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.all(this.active), Bun.sleep(Math.max(1, deadline - Date.now()))]);
+    }
+    await this.writer.flush().catch(() => {});
+    this.writer.stop();
+    if (this.token !== null) {
+      await this.o.store.releaseLease(SCHEDULER_LEASE, this.o.instanceId, this.token, this.o.clock.now()).catch(() => {});
+    }
+    await this.o.store.removeInstance(this.o.instanceId).catch(() => {});
+    this.token = null;
+  }
+
+  /** Re-plan now: API changes call this so a job due in 200 ms fires in 200 ms. */
+  wakeup(): void {
+    if (!this.running) return;
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.scheduleTick(0);
+  }
+
+  /** Drops claimed, unsent fires of a job (it was changed, paused or deleted here). */
+  cancelJob(jobId: string): void {
+    this.heap.removeWhere((f) => f.jobId === jobId && f.trigger !== "manual");
+    this.queuedByJob.delete(jobId);
+    this.armTimer();
+  }
+
+  onRunFinished(fn: (e: RunFinished) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  status(): EngineStatus {
+    const now = this.o.clock.now();
+    const leader = this.isLeader(now);
+    return {
+      isLeader: leader,
+      token: leader ? this.token : null,
+      leaseExpiresAt: leader ? this.leaseValidUntil : null,
+      paused: this.paused,
+      nextWakeupAt: this.heap.peek()?.due ?? null,
+      inFlight: this.inFlight,
+      queued: this.heap.size + this.waiting.length,
+    };
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    await this.o.store.setSetting(PAUSED_KEY, paused ? "true" : "false", this.o.clock.now());
+    this.paused = paused;
+    if (paused) this.dropClaims("scheduler paused");
+    this.wakeup();
+  }
+
+  async isPausedInStore(): Promise<boolean> {
+    return (await this.o.store.getSetting(PAUSED_KEY)) === "true";
+  }
+
+  // ---- lease ------------------------------------------------------------------------------
+
+  private isLeader(now = this.o.clock.now()): boolean {
+    return this.token !== null && now < this.leaseValidUntil;
+  }
+
+  private async leaseLoop(): Promise<void> {
+    if (!this.running) return;
+    const { store, clock, instanceId, leaseTtlMs } = this.o;
+    const sentAt = clock.now();
+    try {
+      if (this.token !== null) {
+        const ok = await store.renewLease(SCHEDULER_LEASE, instanceId, this.token, sentAt, leaseTtlMs);
+        // Validity counts from when the renewal was sent; a reply after that has run out is too late.
+        if (ok && clock.now() < sentAt + leaseTtlMs) this.leaseValidUntil = sentAt + leaseTtlMs;
+        else this.stepDown(ok ? "lease renewal came back after the lease had run out" : "lease lost");
+      }
+      if (this.token === null) {
+        const lease = await store.acquireLease(SCHEDULER_LEASE, instanceId, sentAt, leaseTtlMs);
+        if (lease && clock.now() < sentAt + leaseTtlMs) {
+          this.token = lease.token;
+          this.leaseValidUntil = sentAt + leaseTtlMs;
+          this.o.logger.info("became leader", { token: lease.token });
+          await this.recover();
+          this.wakeup();
+        }
+      }
+      await store.heartbeat({ id: instanceId, host: this.o.host, version: this.o.version, startedAt: sentAt, lastSeenAt: clock.now() });
+    } catch (err) {
+      this.o.logger.error("lease round failed", { err });
+      if (this.token !== null && clock.now() >= this.leaseValidUntil) this.stepDown("database unreachable");
+    }
+    if (this.running) this.leaseTimer = setTimeout(() => void this.leaseLoop(), Math.max(50, Math.floor(leaseTtlMs / 3)));
+  }
+
+  private stepDown(reason: string): void {
+    if (this.token === null) return;
+    this.o.logger.warn("stepped down", { reason, token: this.token });
+    this.token = null;
+    this.leaseValidUntil = 0;
+    this.dropClaims(reason);
+  }
+
+  /** Forgets claimed, unsent fires; they stay pending in the database for whoever leads next. */
+  private dropClaims(reason: string): void {
+    const n = this.heap.size + this.waiting.length;
+    this.heap.clear();
+    this.waiting.length = 0;
+    this.queuedByJob.clear();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerDue = Infinity;
+    if (n > 0) this.o.logger.info("dropped claimed fires", { reason, count: n });
+  }
+
+  // ---- claim ------------------------------------------------------------------------------
+
+  private scheduleTick(delay: number): void {
+    if (!this.running) return;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    this.tickTimer = setTimeout(() => {
+      this.tickTimer = null;
+      this.ticking = this.tick().finally(() => {
+        this.ticking = null;
+        const again = this.tickAgain;
+        this.tickAgain = false;
+        this.scheduleTick(again ? 0 : this.o.tickMs);
+      });
+    }, delay);
+  }
+
+  /** One planning round: claim due jobs within the window and take manual runs. Public for tests. */
+  async tick(): Promise<void> {
+    const { store, clock } = this.o;
+    try {
+      this.paused = await this.isPausedInStore();
+      if (!this.isLeader() || this.paused) return;
+      const token = this.token!;
+      const lease = { holder: this.o.instanceId, token };
+      let more = true;
+      while (more && this.running && this.isLeader()) {
+        const now = clock.now();
+        const due = await store.dueJobs(now + this.o.claimWindowMs, this.o.claimBatch);
+        more = due.length === this.o.claimBatch;
+        if (due.length === 0) break;
+        const claimId = `${this.o.instanceId}:${token}:${++this.claimSeq}`;
+        const planned: { row: JobRow; def: JobDefinition; item: ClaimItem; fires: Fire[] }[] = [];
+        for (const row of due) {
+          let def: JobDefinition;
+          try {
+            def = rowToDefinition(row);
+          } catch (err) {
+            this.o.logger.error("job row unreadable; skipped", { jobId: row.id, err });
+            continue;
+          }
+          const plan = planClaim({ def, due: row.nextFireAt!, runCount: row.runCount }, now, this.o.claimWindowMs);
+          const runs: NewRunRow[] = [];
+          const fires: Fire[] = [];
+          for (const s of plan.slots) {
+            const runId = uuidv7(now);
+            if (s.kind === "missed") {
+              runs.push({
+                id: runId, jobId: row.id, jobName: row.name, trigger: s.trigger, scheduledAt: s.scheduledAt, status: "missed",
+                instanceId: this.o.instanceId, leaseToken: token, finishedAt: now,
+                error: `missed: due ${s.lateMs} ms ago, beyond the grace of ${def.misfire.graceMs} ms (misfire policy ${def.misfire.policy})`,
+              });
+            } else {
+              runs.push({ id: runId, jobId: row.id, jobName: row.name, trigger: s.trigger, scheduledAt: s.scheduledAt, status: "pending", instanceId: this.o.instanceId, leaseToken: token });
+              const jitter = s.trigger === "schedule" ? jitterFor(runId, def.jitterMs) : 0;
+              fires.push({ due: s.scheduledAt + jitter, runId, jobId: row.id, jobName: row.name, scheduledAt: s.scheduledAt, trigger: s.trigger, attempt: 1, token, def });
+            }
+          }
+          planned.push({
+            row, def, fires,
+            item: { jobId: row.id, due: row.nextFireAt!, next: plan.next, lastFireAt: plan.lastFireAt, addRuns: plan.fired, state: plan.completed ? "completed" : "active", runs },
+          });
+        }
+        const claimed = await store.claim(planned.map((p) => p.item), lease, claimId, now);
+        // A claim that committed after our lease ran out (by our clock) is left to the next holder's recovery.
+        if (!this.isLeader() || this.token !== token) return;
+        for (const p of planned) if (claimed.has(p.row.id)) for (const f of p.fires) this.heap.push(f);
+        this.armTimer();
+        if (claimed.size < planned.length) more = false; // others moved those jobs; re-read next tick
+      }
+      const manual = await store.takeManualRuns(lease, 100);
+      if (manual.length > 0 && this.isLeader() && this.token === token) await this.enqueueRuns(manual, token, "manual");
+    } catch (err) {
+      this.o.logger.error("claim round failed", { err });
+    }
+  }
+
+  /** Takes over runs a previous holder left pending/running and sends them again (same run id). */
+  private async recover(): Promise<void> {
+    const token = this.token;
+    if (token === null) return;
+    const lease = { holder: this.o.instanceId, token };
+    for (;;) {
+      const runs = await this.o.store.takeOrphanRuns(lease, 500);
+      if (runs.length > 0) {
+        this.o.logger.info("recovering runs of an earlier lease holder", { count: runs.length, token });
+        await this.enqueueRuns(runs, token, "recovery");
+      }
+      if (runs.length < 500) break;
+    }
+  }
+
+  private async enqueueRuns(runs: RunRow[], token: number, kind: "manual" | "recovery"): Promise<void> {
+    const jobs = new Map((await this.o.store.getJobs(runs.map((r) => r.jobId))).map((j) => [j.id, j]));
+    const now = this.o.clock.now();
+    for (const r of runs) {
+      const row = jobs.get(r.jobId);
+      if (!row) {
+        this.writer.push(update(r.id, token, { status: "skipped", attempts: r.attempts, finishedAt: now, error: "cancelled: job deleted" }));
+        continue;
+      }
+      const def = rowToDefinition(row);
+      const lateMs = now - r.scheduledAt;
+      if (kind === "recovery" && r.status === "pending" && lateMs > def.misfire.graceMs && def.misfire.policy !== "all") {
+        // Claimed but never sent, and now a misfire: the job's policy decides (its own catch-up covers "once").
+        this.writer.push(update(r.id, token, { status: "missed", attempts: r.attempts, finishedAt: now, error: `missed: recovered ${lateMs} ms after its time, beyond the grace of ${def.misfire.graceMs} ms (misfire policy ${def.misfire.policy})` }));
+        continue;
+      }
+      const trigger: RunTrigger = kind === "manual" ? "manual" : "recovery";
+      this.heap.push({ due: Math.max(r.scheduledAt, now), runId: r.id, jobId: r.jobId, jobName: r.jobName, scheduledAt: r.scheduledAt, trigger, attempt: r.attempts + 1, token, def });
+    }
+    this.armTimer();
+  }
+
+  // ---- timers and firing --------------------------------------------------------------------
+
+  private armTimer(): void {
+    const next = this.heap.peek();
+    if (!next || !this.running) return;
+    if (this.timer && this.timerDue <= next.due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = next.due;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerDue = Infinity;
+      this.fireDue();
+    }, Math.max(0, next.due - this.o.clock.now()));
+  }
+
+  /** Sends every fire whose time has come. Public for tests with a fake clock. */
+  fireDue(): void {
+    const now = this.o.clock.now();
+    if (!this.isLeader(now)) {
+      // Paused past the TTL (SIGSTOP, a long GC, a slow disk): what we claimed belongs to the next holder now.
+      this.stepDown("lease ran out before fire time");
+      return;
+    }
+    // Bun may run a timer up to 1 ms early: compare against due, never assume.
+    while (this.heap.size > 0 && this.heap.peek()!.due <= now) this.admit(this.heap.pop()!);
+    this.armTimer();
+  }
+
+  /** Applies the overlap policy, then the in-flight cap. */
+  private admit(f: Fire): void {
+    const busy = (this.inFlightByJob.get(f.jobId) ?? 0) > 0;
+    if (busy && f.trigger !== "manual" && f.trigger !== "recovery") {
+      if (f.def.overlap === "skip") {
+        const now = this.o.clock.now();
+        this.writer.push(update(f.runId, f.token, { status: "skipped", attempts: 0, finishedAt: now, error: "skipped: the previous run was still in flight (overlap policy skip)" }));
+        this.logFire(f, now, "skipped", null);
+        this.emit({ runId: f.runId, jobId: f.jobId, status: "skipped" });
+        return;
+      }
+      if (f.def.overlap === "queue") {
+        const q = this.queuedByJob.get(f.jobId) ?? [];
+        q.push(f);
+        this.queuedByJob.set(f.jobId, q);
+        return;
+      }
+    }
+    this.inFlightByJob.set(f.jobId, (this.inFlightByJob.get(f.jobId) ?? 0) + 1);
+    if (this.inFlight >= this.o.maxInFlight) {
+      this.waiting.push(f);
+      return;
+    }
+    this.launch(f);
+  }
+
+  private launch(f: Fire): void {
+    this.inFlight++;
+    const p = this.execute(f).finally(() => {
+      this.active.delete(p);
+      this.inFlight--;
+      const left = (this.inFlightByJob.get(f.jobId) ?? 1) - 1;
+      if (left <= 0) this.inFlightByJob.delete(f.jobId);
+      else this.inFlightByJob.set(f.jobId, left);
+      if (!this.running) return;
+      const queued = this.queuedByJob.get(f.jobId);
+      if (left <= 0 && queued && queued.length > 0) {
+        const next = queued.shift()!;
+        if (queued.length === 0) this.queuedByJob.delete(f.jobId);
+        this.admit(next);
+      }
+      const w = this.waiting.shift();
+      if (w) this.launch(w);
+    });
+    this.active.add(p);
+  }
+
+  /** Sends one run: attempts with exponential backoff, progress and result to the batched writer. */
+  private async execute(f: Fire): Promise<void> {
+    const { clock } = this.o;
+    const t = f.def.target;
+    const startedAt = clock.now();
+    let attempt = f.attempt;
+    const last = f.attempt - 1 + t.retry.maxAttempts;
+    let result: AttemptResult;
+    for (;;) {
+      this.writer.push(update(f.runId, f.token, { status: "running", attempts: attempt, startedAt }));
+      result = await sendAttempt(t, { jobId: f.jobId, runId: f.runId, scheduledAt: f.scheduledAt, attempt, userAgent: `cronhook/${this.o.version}` }, () => clock.now());
+      if (result.outcome === "succeeded" || attempt >= last || !this.running) break;
+      const backoff = Math.min(t.retry.maxBackoffMs, t.retry.backoffMs * 2 ** (attempt - f.attempt));
+      await Bun.sleep(backoff);
+      if (!this.running) break;
+      attempt++;
+    }
+    const finishedAt = clock.now();
+    const status: RunStatus = result.outcome;
+    this.writer.push(
+      update(f.runId, f.token, {
+        status, attempts: attempt, startedAt, finishedAt, httpStatus: result.httpStatus,
+        durationMs: finishedAt - startedAt, response: result.response, error: result.error,
+      }),
+    );
+    this.logFire(f, startedAt, status, result);
+    this.emit({ runId: f.runId, jobId: f.jobId, status });
+  }
+
+  private logFire(f: Fire, firedAt: number, status: RunStatus, r: AttemptResult | null): void {
+    this.o.logger.info("fire", {
+      jobId: f.jobId, runId: f.runId, trigger: f.trigger, scheduledAt: new Date(f.scheduledAt).toISOString(),
+      firedAt: new Date(firedAt).toISOString(), lateMs: firedAt - f.scheduledAt, status,
+      httpStatus: r?.httpStatus ?? null, durationMs: r?.durationMs ?? null,
+    });
+  }
+
+  private emit(e: RunFinished): void {
+    if (!TERMINAL_STATUSES.has(e.status)) return;
+    // Listeners (run-now waiters) hear after the result is on its way to the database.
+    void this.writer.flush().finally(() => {
+      for (const fn of this.listeners) fn(e);
+    });
+  }
+
+  /** Writes queued results now (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+}
+
+function update(id: string, token: number, u: Partial<RunUpdate> & { status: string; attempts: number }): RunUpdate {
+  return {
+    id, token, status: u.status, attempts: u.attempts, startedAt: u.startedAt ?? null, finishedAt: u.finishedAt ?? null,
+    httpStatus: u.httpStatus ?? null, durationMs: u.durationMs ?? null, response: u.response ?? null, error: u.error ?? null,
+  };
+}

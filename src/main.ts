@@ -1,0 +1,106 @@
+#!/usr/bin/env bun
+// Composition root: `serve` (config -> store -> engine -> app -> Bun.serve), `migrate`, `openapi`, `--version`.
+import { ConfigError, SERVE_HELP, VERSION, loadConfig } from "./config/config.ts";
+import { createRuntime } from "./runtime.ts";
+import { Store } from "./store/store.ts";
+
+const HELP = `cronhook ${VERSION}: scheduled HTTP jobs
+
+Usage:
+  cronhook serve [options]     run the API and the scheduler (see cronhook serve --help)
+  cronhook migrate [--db URL]  apply database migrations and exit
+  cronhook openapi             print the OpenAPI document (JSON)
+  cronhook --version           print the version
+
+Exit codes: 0 ok, 1 failure, 2 usage error.`;
+
+async function serve(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(SERVE_HELP);
+    return 0;
+  }
+  const config = loadConfig(argv);
+  const rt = await createRuntime(config);
+  const server = Bun.serve({ hostname: config.host, port: config.port, fetch: rt.app.fetch, idleTimeout: 120 });
+  rt.logger.info("listening", { url: `http://${config.host}:${server.port}`, db: redactDb(config.dbUrl), version: VERSION });
+  await rt.start();
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    rt.logger.info("shutting down", { signal });
+    await server.stop();
+    await rt.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  return new Promise<number>(() => {}); // runs until a signal
+}
+
+function redactDb(url: string): string {
+  return url.replace(/(authToken=)[^&]+/i, "$1***");
+}
+
+async function migrateCmd(argv: string[]): Promise<number> {
+  const config = loadConfig(argv);
+  const store = await Store.open({ url: config.dbUrl, authToken: config.dbAuthToken });
+  try {
+    const applied = await store.migrate(Date.now());
+    console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function openapiCmd(): Promise<number> {
+  const rt = await createRuntime(loadConfig(["--db", ":memory:", "--log-level", "silent"], {}));
+  try {
+    const res = await rt.app.request("/openapi.json");
+    console.log(JSON.stringify(await res.json(), null, 2));
+    return 0;
+  } finally {
+    await rt.stop();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case "serve":
+        return await serve(rest);
+      case "migrate":
+        return await migrateCmd(rest);
+      case "openapi":
+        return await openapiCmd();
+      case "--version":
+      case "-v":
+      case "version":
+        console.log(`cronhook ${VERSION}`);
+        return 0;
+      case undefined:
+      case "--help":
+      case "-h":
+      case "help":
+        console.log(HELP);
+        return cmd === undefined ? 2 : 0;
+      default:
+        console.error(`unknown command ${JSON.stringify(cmd)}\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`cronhook: ${err.message}`);
+      return 2;
+    }
+    console.error(`cronhook: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  process.exit(code);
+}

@@ -1,0 +1,53 @@
+// Wires config -> store -> engine -> services -> app; used by `serve`, tests and benchmarks.
+import { hostname } from "node:os";
+import type { Config } from "./config/config.ts";
+import { systemClock, type Clock } from "./domain/clock.ts";
+import { createLogger, type Logger } from "./log/logger.ts";
+import { Store } from "./store/store.ts";
+import { Engine } from "./engine/engine.ts";
+import { createServices } from "./services/services.ts";
+import type { Services } from "./services/types.ts";
+import { createApp } from "./api/app.ts";
+
+export interface Runtime {
+  config: Config;
+  store: Store;
+  engine: Engine;
+  services: Services;
+  app: ReturnType<typeof createApp>;
+  logger: Logger;
+  /** Starts the engine (lease, claims, timers). */
+  start(): Promise<void>;
+  /** Stops the engine (hands back unsent claims, releases the lease) and closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): Promise<Runtime> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, base: { instanceId: config.instanceId } });
+  const store = await Store.open({ url: config.dbUrl, authToken: config.dbAuthToken });
+  try {
+    const applied = await store.migrate(clock.now());
+    if (applied.length > 0) logger.info("migrations applied", { applied });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const engine = new Engine({
+    store, clock, logger, instanceId: config.instanceId, host: hostname(), version: config.version,
+    leaseTtlMs: config.leaseTtlMs, tickMs: config.tickMs, claimWindowMs: config.claimWindowMs, maxInFlight: config.maxInFlight,
+  });
+  const services = createServices({ store, engine, clock, instanceId: config.instanceId, version: config.version, leaseTtlMs: config.leaseTtlMs });
+  const app = createApp({ services, config, logger });
+  let stopped = false;
+  return {
+    config, store, engine, services, app, logger,
+    start: () => engine.start(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await engine.stop();
+      store.close();
+    },
+  };
+}

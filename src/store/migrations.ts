@@ -1,0 +1,5 @@
+// The drizzle-kit migrations, embedded as text so they also exist inside the compiled binary.
+// Keep in step with drizzle/meta/_journal.json (a test checks it): one import per SQL file.
+import m0000 from "../../drizzle/0000_init.sql" with { type: "text" };
+
+export const MIGRATIONS: readonly { tag: string; sql: string }[] = [{ tag: "0000_init", sql: m0000 }];

@@ -1,0 +1,465 @@
+// Every SQL statement of cronhook: jobs CRUD, run history, and the engine's claim/lease/recovery statements.
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import type { Client, InStatement } from "@libsql/client";
+import { jobs, leases, runs, settings, instances } from "./schema.ts";
+import { openClient, withBusyRetry, isFileUrl, type DbOptions } from "./client.ts";
+import { migrate, isMigrated } from "./migrate.ts";
+
+export type JobRow = typeof jobs.$inferSelect;
+export type NewJobRow = typeof jobs.$inferInsert;
+export type RunRow = typeof runs.$inferSelect;
+export type NewRunRow = typeof runs.$inferInsert;
+export type LeaseRow = typeof leases.$inferSelect;
+export type InstanceRow = typeof instances.$inferSelect;
+
+export interface JobQuery {
+  name?: string;
+  state?: string;
+  labels?: { key: string; value: string }[];
+  q?: string;
+  limit: number;
+  afterId?: string;
+}
+
+export interface RunQuery {
+  jobId?: string;
+  name?: string;
+  status?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+  beforeId?: string;
+}
+
+/** One slot the engine wants to claim for a job: the CAS key and what the job row becomes. */
+export interface ClaimItem {
+  jobId: string;
+  due: number; // the job's next_fire_at as read (compare-and-set key)
+  next: number | null; // next_fire_at after the claim
+  lastFireAt: number | null;
+  addRuns: number; // fires sent by this claim (run_count increment)
+  state: string; // state after the claim (active | completed)
+  runs: NewRunRow[]; // pending / missed rows to insert if, and only if, the CAS succeeds
+}
+
+/** A result or progress write for one run, guarded by the lease token that owns it. */
+export interface RunUpdate {
+  id: string;
+  token: number | null;
+  status: string;
+  attempts: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  httpStatus: number | null;
+  durationMs: number | null;
+  response: string | null;
+  error: string | null;
+}
+
+export const SCHEDULER_LEASE = "scheduler";
+const CHUNK = 200;
+
+function chunks<T>(xs: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => "\\" + c);
+}
+
+export class Store {
+  readonly db: LibSQLDatabase;
+  private constructor(
+    readonly client: Client,
+    readonly url: string,
+  ) {
+    this.db = drizzle(client);
+  }
+
+  static async open(opts: DbOptions): Promise<Store> {
+    const client = await openClient(opts);
+    return new Store(client, opts.url);
+  }
+
+  get isLocal(): boolean {
+    return isFileUrl(this.url);
+  }
+
+  migrate(now: number): Promise<string[]> {
+    return migrate(this.client, now);
+  }
+
+  isMigrated(): Promise<boolean> {
+    return isMigrated(this.client);
+  }
+
+  async ping(): Promise<void> {
+    await this.client.execute("SELECT 1");
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  // ---- jobs -------------------------------------------------------------------------------
+
+  async getJob(id: string): Promise<JobRow | null> {
+    const r = await this.db.select().from(jobs).where(eq(jobs.id, id)).limit(1);
+    return r[0] ?? null;
+  }
+
+  async getJobs(ids: string[]): Promise<JobRow[]> {
+    if (ids.length === 0) return [];
+    const out: JobRow[] = [];
+    for (const c of chunks([...new Set(ids)], 500)) out.push(...(await this.db.select().from(jobs).where(inArray(jobs.id, c))));
+    return out;
+  }
+
+  /** Inserts a job; false when the id exists. */
+  async insertJob(row: NewJobRow): Promise<boolean> {
+    return withBusyRetry(async () => {
+      const r = await this.db.insert(jobs).values(row).onConflictDoNothing().returning({ id: jobs.id });
+      return r.length === 1;
+    });
+  }
+
+  /**
+   * Replaces a job's definition when its version is still `expectedVersion`, and in the same
+   * transaction cancels the runs it had claimed but not started (they were planned from the old definition).
+   */
+  async updateJob(id: string, expectedVersion: number, set: Partial<NewJobRow>, cancel?: { reason: string; now: number }): Promise<JobRow | null> {
+    return withBusyRetry(async () => {
+      const upd = this.db
+        .update(jobs)
+        .set(set)
+        .where(and(eq(jobs.id, id), eq(jobs.version, expectedVersion)))
+        .returning();
+      if (!cancel) return (await upd)[0] ?? null;
+      const [rows] = await this.db.batch([upd, this.cancelPendingStatement(id, cancel.reason, cancel.now, expectedVersion + 1)]);
+      return rows[0] ?? null;
+    });
+  }
+
+  private cancelPendingStatement(jobId: string, reason: string, now: number, requireVersion: number) {
+    // Only when the job update above went through (the job now has the new version).
+    return this.db
+      .update(runs)
+      .set({ status: "skipped", error: reason, finishedAt: now })
+      .where(
+        and(
+          eq(runs.jobId, jobId),
+          eq(runs.status, "pending"),
+          isNotNull(runs.leaseToken),
+          sql`${runs.trigger} <> 'manual'`,
+          sql`EXISTS (SELECT 1 FROM jobs WHERE jobs.id = ${jobId} AND jobs.version = ${requireVersion})`,
+        ),
+      );
+  }
+
+  /** Deletes a job and cancels its unstarted runs; false when it did not exist. */
+  async deleteJob(id: string, now: number): Promise<boolean> {
+    return withBusyRetry(async () => {
+      const [, deleted] = await this.db.batch([
+        this.db
+          .update(runs)
+          .set({ status: "skipped", error: "cancelled: job deleted", finishedAt: now })
+          .where(and(eq(runs.jobId, id), eq(runs.status, "pending"))),
+        this.db.delete(jobs).where(eq(jobs.id, id)).returning({ id: jobs.id }),
+      ]);
+      return deleted.length === 1;
+    });
+  }
+
+  async listJobs(q: JobQuery): Promise<JobRow[]> {
+    const conds: SQL[] = [];
+    if (q.name !== undefined) conds.push(eq(jobs.name, q.name));
+    if (q.state !== undefined) conds.push(eq(jobs.state, q.state));
+    if (q.afterId !== undefined) conds.push(gt(jobs.id, q.afterId));
+    for (const l of q.labels ?? []) conds.push(sql`json_extract(${jobs.labels}, ${"$." + JSON.stringify(l.key)}) = ${l.value}`);
+    if (q.q) {
+      const pat = `%${escapeLike(q.q)}%`;
+      conds.push(
+        or(sql`${jobs.id} LIKE ${pat} ESCAPE '\\'`, sql`${jobs.name} LIKE ${pat} ESCAPE '\\'`, sql`coalesce(${jobs.description}, '') LIKE ${pat} ESCAPE '\\'`)!,
+      );
+    }
+    return this.db
+      .select()
+      .from(jobs)
+      .where(conds.length ? and(...conds) : undefined)
+      .orderBy(asc(jobs.id))
+      .limit(q.limit);
+  }
+
+  async countJobsByState(): Promise<Record<string, number>> {
+    const r = await this.db.select({ state: jobs.state, n: count() }).from(jobs).groupBy(jobs.state);
+    return Object.fromEntries(r.map((x) => [x.state, x.n]));
+  }
+
+  /** The earliest next_fire_at of any job (for status), or null. */
+  async earliestNextFire(): Promise<number | null> {
+    const r = await this.client.execute("SELECT min(next_fire_at) AS t FROM jobs WHERE next_fire_at IS NOT NULL");
+    const t = r.rows[0]?.t;
+    return typeof t === "number" ? t : null;
+  }
+
+  // ---- runs -------------------------------------------------------------------------------
+
+  async insertRun(row: NewRunRow): Promise<void> {
+    await withBusyRetry(() => this.db.insert(runs).values(row));
+  }
+
+  async getRun(id: string): Promise<RunRow | null> {
+    const r = await this.db.select().from(runs).where(eq(runs.id, id)).limit(1);
+    return r[0] ?? null;
+  }
+
+  async listRuns(q: RunQuery): Promise<RunRow[]> {
+    const conds: SQL[] = [];
+    if (q.jobId !== undefined) conds.push(eq(runs.jobId, q.jobId));
+    if (q.name !== undefined) conds.push(eq(runs.jobName, q.name));
+    if (q.status !== undefined) conds.push(eq(runs.status, q.status));
+    if (q.from !== undefined) conds.push(gte(runs.scheduledAt, q.from));
+    if (q.to !== undefined) conds.push(lt(runs.scheduledAt, q.to));
+    if (q.beforeId !== undefined) conds.push(lt(runs.id, q.beforeId));
+    return this.db
+      .select()
+      .from(runs)
+      .where(conds.length ? and(...conds) : undefined)
+      .orderBy(desc(runs.id))
+      .limit(q.limit);
+  }
+
+  /** Deletes finished runs (never pending/running ones, which the engine still owns). */
+  async clearRuns(opts: { jobId?: string; before?: number }): Promise<number> {
+    const conds: SQL[] = [sql`${runs.status} NOT IN ('pending','running')`];
+    if (opts.jobId !== undefined) conds.push(eq(runs.jobId, opts.jobId));
+    if (opts.before !== undefined) conds.push(lt(runs.scheduledAt, opts.before));
+    return withBusyRetry(async () => {
+      const r = await this.db.delete(runs).where(and(...conds));
+      return r.rowsAffected;
+    });
+  }
+
+  // ---- engine: claim ----------------------------------------------------------------------
+
+  /** Jobs due by `until`, earliest first. */
+  async dueJobs(until: number, limit: number): Promise<JobRow[]> {
+    return this.db
+      .select()
+      .from(jobs)
+      .where(and(isNotNull(jobs.nextFireAt), sql`${jobs.nextFireAt} <= ${until}`, eq(jobs.state, "active")))
+      .orderBy(asc(jobs.nextFireAt))
+      .limit(limit);
+  }
+
+  /**
+   * Claims slots: per job a compare-and-set of next_fire_at, guarded by the lease (holder + fencing
+   * token), and the run rows of exactly the jobs whose CAS succeeded, all in one write transaction.
+   * Returns the ids of the jobs claimed.
+   */
+  async claim(items: ClaimItem[], lease: { holder: string; token: number }, claimId: string, now: number): Promise<Set<string>> {
+    const claimed = new Set<string>();
+    for (const part of chunks(items, CHUNK)) {
+      const batchId = `${claimId}:${claimed.size}:${part[0]!.jobId}`;
+      const vals = part.map(() => "(?,?,?,?,?,?)").join(",");
+      const args: (string | number | null)[] = [];
+      for (const it of part) args.push(it.jobId, it.due, it.next, it.lastFireAt, it.addRuns, it.state);
+      const stmts: InStatement[] = [
+        {
+          sql: `WITH c(id, due, nxt, last, add_runs, st) AS (VALUES ${vals})
+                UPDATE jobs SET next_fire_at = c.nxt, last_fire_at = coalesce(c.last, jobs.last_fire_at),
+                  run_count = jobs.run_count + c.add_runs, state = c.st, claim_id = ?, updated_at = updated_at
+                FROM c
+                WHERE jobs.id = c.id AND jobs.next_fire_at = c.due AND jobs.state = 'active'
+                  AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
+                RETURNING jobs.id`,
+          args: [...args, batchId, SCHEDULER_LEASE, lease.holder, lease.token],
+        },
+      ];
+      const runRows = part.flatMap((it) => it.runs);
+      for (const rc of chunks(runRows, 80)) {
+        const rargs: (string | number | null)[] = [];
+        for (const r of rc)
+          rargs.push(r.id, r.jobId, r.jobName, r.trigger, r.scheduledAt, r.status, r.instanceId ?? null, r.leaseToken ?? null, r.error ?? null, r.finishedAt ?? null);
+        stmts.push({
+          sql: `INSERT INTO runs (id, job_id, job_name, trigger, scheduled_at, status, instance_id, lease_token, error, finished_at)
+                SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9, v.column10
+                FROM (VALUES ${rc.map(() => "(?,?,?,?,?,?,?,?,?,?)").join(",")}) v
+                JOIN jobs j ON j.id = v.column2 AND j.claim_id = ?`,
+          args: [...rargs, batchId],
+        });
+      }
+      const res = await withBusyRetry(() => this.client.batch(stmts, "write"));
+      for (const row of res[0]!.rows) claimed.add(String(row.id));
+    }
+    void now;
+    return claimed;
+  }
+
+  /** Takes manual runs that no leader has picked up yet (run-now through any instance). */
+  async takeManualRuns(lease: { holder: string; token: number }, limit: number): Promise<RunRow[]> {
+    const r = await withBusyRetry(() =>
+      this.client.execute({
+        sql: `UPDATE runs SET lease_token = ?, instance_id = ?
+              WHERE id IN (SELECT id FROM runs WHERE status = 'pending' AND lease_token IS NULL ORDER BY id LIMIT ?)
+                AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
+              RETURNING *`,
+        args: [lease.token, lease.holder, limit, SCHEDULER_LEASE, lease.holder, lease.token],
+      }),
+    );
+    return r.rows.map(rowToRun);
+  }
+
+  /** Takes over runs left pending/running by an earlier lease holder (token lower than ours). */
+  async takeOrphanRuns(lease: { holder: string; token: number }, limit: number): Promise<RunRow[]> {
+    const r = await withBusyRetry(() =>
+      this.client.execute({
+        sql: `UPDATE runs SET lease_token = ?, instance_id = ?, trigger = 'recovery'
+              WHERE id IN (SELECT id FROM runs WHERE status IN ('pending','running') AND lease_token IS NOT NULL AND lease_token < ? ORDER BY id LIMIT ?)
+                AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
+              RETURNING *`,
+        args: [lease.token, lease.holder, lease.token, limit, SCHEDULER_LEASE, lease.holder, lease.token],
+      }),
+    );
+    return r.rows.map(rowToRun);
+  }
+
+  /** Writes run progress/results in one statement per chunk; a row owned by a newer lease is left alone. */
+  async writeRunUpdates(updates: RunUpdate[]): Promise<void> {
+    for (const part of chunks(updates, CHUNK)) {
+      const args: (string | number | null)[] = [];
+      for (const u of part)
+        args.push(u.id, u.token, u.status, u.attempts, u.startedAt, u.finishedAt, u.httpStatus, u.durationMs, u.response, u.error);
+      await withBusyRetry(() =>
+        this.client.execute({
+          sql: `WITH u(id, tok, st, att, sa, fa, hs, dm, resp, err) AS (VALUES ${part.map(() => "(?,?,?,?,?,?,?,?,?,?)").join(",")})
+                UPDATE runs SET status = u.st, attempts = u.att, started_at = coalesce(u.sa, runs.started_at),
+                  finished_at = u.fa, http_status = u.hs, duration_ms = u.dm, response = u.resp, error = u.err
+                FROM u WHERE runs.id = u.id AND (u.tok IS NULL OR runs.lease_token IS NULL OR runs.lease_token <= u.tok)`,
+          args,
+        }),
+      );
+    }
+  }
+
+  /** Whether any run of this job is pending/running (for status and tests). */
+  async openRunCount(): Promise<number> {
+    const r = await this.client.execute("SELECT count(*) AS n FROM runs WHERE status IN ('pending','running')");
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  // ---- engine: lease, instances, settings -----------------------------------------------------
+
+  /**
+   * Takes the lease if it is free, expired, or already ours; a take-over (or re-take after expiry)
+   * increments the fencing token. Returns the lease row when we hold it.
+   */
+  async acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<LeaseRow | null> {
+    const r = await withBusyRetry(() =>
+      this.client.execute({
+        sql: `INSERT INTO leases (name, holder, token, expires_at, renewed_at) VALUES (?, ?, 1, ?, ?)
+              ON CONFLICT(name) DO UPDATE SET
+                token = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > ? THEN leases.token ELSE leases.token + 1 END,
+                holder = excluded.holder, expires_at = excluded.expires_at, renewed_at = excluded.renewed_at
+              WHERE leases.expires_at <= ? OR leases.holder = excluded.holder
+              RETURNING *`,
+        args: [name, holder, now + ttlMs, now, now, now],
+      }),
+    );
+    const row = r.rows[0];
+    return row ? rowToLease(row) : null;
+  }
+
+  /** Extends our lease if we still hold it with this token and it has not expired. */
+  async renewLease(name: string, holder: string, token: number, now: number, ttlMs: number): Promise<boolean> {
+    const r = await withBusyRetry(
+      () =>
+        this.client.execute({
+          sql: `UPDATE leases SET expires_at = ?, renewed_at = ? WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?`,
+          args: [now + ttlMs, now, name, holder, token, now],
+        }),
+      2,
+    );
+    return r.rowsAffected === 1;
+  }
+
+  async releaseLease(name: string, holder: string, token: number, now: number): Promise<void> {
+    await this.client.execute({
+      sql: `UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ? AND token = ?`,
+      args: [now, name, holder, token],
+    });
+  }
+
+  async getLease(name: string): Promise<LeaseRow | null> {
+    const r = await this.db.select().from(leases).where(eq(leases.name, name)).limit(1);
+    return r[0] ?? null;
+  }
+
+  async heartbeat(row: InstanceRow): Promise<void> {
+    await withBusyRetry(() =>
+      this.db
+        .insert(instances)
+        .values(row)
+        .onConflictDoUpdate({ target: instances.id, set: { lastSeenAt: row.lastSeenAt, version: row.version, host: row.host } }),
+    );
+  }
+
+  async removeInstance(id: string): Promise<void> {
+    await this.db.delete(instances).where(eq(instances.id, id));
+  }
+
+  async liveInstances(since: number): Promise<InstanceRow[]> {
+    return this.db.select().from(instances).where(gte(instances.lastSeenAt, since)).orderBy(asc(instances.id));
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    const r = await this.db.select().from(settings).where(eq(settings.key, key)).limit(1);
+    return r[0]?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string, now: number): Promise<void> {
+    await withBusyRetry(() =>
+      this.db.insert(settings).values({ key, value, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } }),
+    );
+  }
+}
+
+function num(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+function str(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+export function rowToRun(r: Record<string, unknown>): RunRow {
+  return {
+    id: String(r.id),
+    jobId: String(r.job_id),
+    jobName: String(r.job_name),
+    trigger: String(r.trigger),
+    scheduledAt: Number(r.scheduled_at),
+    startedAt: num(r.started_at),
+    finishedAt: num(r.finished_at),
+    status: String(r.status),
+    attempts: Number(r.attempts ?? 0),
+    httpStatus: num(r.http_status),
+    durationMs: num(r.duration_ms),
+    response: str(r.response),
+    error: str(r.error),
+    instanceId: str(r.instance_id),
+    leaseToken: num(r.lease_token),
+  };
+}
+
+function rowToLease(r: Record<string, unknown>): LeaseRow {
+  return {
+    name: String(r.name),
+    holder: String(r.holder),
+    token: Number(r.token),
+    expiresAt: Number(r.expires_at),
+    renewedAt: Number(r.renewed_at),
+  };
+}

@@ -1,0 +1,28 @@
+import { createRuntime } from "../../src/runtime.ts";
+import { testConfig } from "../../src/config/config.ts";
+const rt = await createRuntime(testConfig({}));
+const req = async (m: string, p: string, body?: unknown, h: Record<string,string> = {}) => {
+  const init: RequestInit = { method: m, headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...h } };
+  if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
+  const r = await rt.app.request(p, init);
+  console.log(m, p, r.status, r.headers.get("content-type"), r.headers.get("x-request-id"), (await r.text()).slice(0, 400));
+};
+await req("POST", "/v1/jobs", { id: "ünï/cødé", trigger: { type: "cron", expr: "0 0 * * *" }, target: { url: "https://example.test/x" } });
+await req("GET", "/v1/jobs/" + encodeURIComponent("ünï/cødé"));
+await req("POST", "/v1/jobs/" + encodeURIComponent("ünï/cødé") + "/pause");
+await req("POST", "/v1/jobs/" + encodeURIComponent("ünï/cødé") + "/pause", "", {"content-type": "application/json"});
+await req("PATCH", "/v1/jobs/" + encodeURIComponent("ünï/cødé"), { description: "x" }, { "if-match": 'W/"1"' });
+await req("GET", "/v1/jobs?label=a:b&limit=2");
+await req("POST", "/v1/jobs", "{bad");
+await req("POST", "/v1/jobs", { bogus: 1, trigger: { type: "cron", expr: "bad" }, target: { url: "x" } });
+await req("POST", "/v1/jobs", { trigger: { type: "cron", expr: "bad cron" }, target: { url: "https://a.test" } });
+await req("POST", "/v1/triggers/preview", { trigger: { type: "cron", expr: "0 0 * * *", timezone: "Mars/Base" } });
+await req("POST", "/v1/triggers/preview", { trigger: { type: "interval", every: "90s" }, count: 3, from: "2026-01-01T00:00:00Z" });
+await req("GET", "/v1/scheduler");
+await req("GET", "/readyz");
+await req("GET", "/nope");
+await req("DELETE", "/v1/scheduler");
+await req("GET", "/v1/runs?from=yesterday");
+const doc = await (await rt.app.request("/openapi.json")).json() as any;
+console.log(doc.openapi, Object.keys(doc.paths), Object.keys(doc.components.schemas));
+await rt.stop();

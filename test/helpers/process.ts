@@ -1,0 +1,54 @@
+// Starts `cronhook serve` as a real child process and reads its listening URL from the JSON log.
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+
+export const ROOT = join(import.meta.dir, "..", "..");
+
+export interface Instance {
+  url: string;
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  lines: string[];
+  kill(signal?: NodeJS.Signals | number): void;
+  exited: Promise<number>;
+}
+
+export async function startInstance(args: string[], env: Record<string, string> = {}, timeoutMs = 10_000): Promise<Instance> {
+  const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts"), "serve", "--port", "0", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CRONHOOK_LOG_LEVEL: "info", ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const lines: string[] = [];
+  let url: string | null = null;
+  const reader = (async () => {
+    const dec = new TextDecoder();
+    let buf = "";
+    for await (const chunk of proc.stdout) {
+      buf += dec.decode(chunk, { stream: true });
+      let i: number;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        lines.push(line);
+        if (!url && line.includes('"listening"')) {
+          try {
+            url = JSON.parse(line).url;
+          } catch {}
+        }
+      }
+    }
+  })();
+  void reader;
+  const deadline = Date.now() + timeoutMs;
+  while (!url) {
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill(9);
+      const err = await new Response(proc.stderr).text();
+      throw new Error(`instance did not start: ${err}\n${lines.join("\n")}`);
+    }
+    await Bun.sleep(20);
+  }
+  return { url, proc, lines, kill: (s = "SIGKILL") => proc.kill(s), exited: proc.exited };
+}
