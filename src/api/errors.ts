@@ -166,23 +166,23 @@ export const defaultHook = (
 
 // --- not found / method not allowed ----------------------------------------
 
+/** A Hono route path ("/v1/jobs/:id") as a RegExp over request paths. */
+function routeRegExp(path: string): RegExp {
+  const parts = path.split("/").map((seg) => (seg.startsWith(":") ? "[^/]+" : seg === "*" ? ".*" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  return new RegExp(`^${parts.join("/")}$`);
+}
+
 /** 404 for unknown paths, 405 (with Allow) when the path exists under other methods. */
 export function notFoundHandler(routes: () => readonly { method: string; path: string }[]): NotFoundHandler<AppEnv> {
-  let table: { re: RegExp; method: string }[] | undefined;
+  let table: { re: RegExp; method: string }[] = [];
+  let seen = -1;
   return (c) => {
-    table ??= routes()
-      .filter((r) => r.method !== "ALL")
-      .map((r) => ({
-        method: r.method,
-        re: new RegExp(
-          "^" +
-            r.path
-              .split("/")
-              .map((seg) => (seg.startsWith(":") ? "[^/]+" : seg === "*" ? ".*" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-              .join("/") +
-            "$",
-        ),
-      }));
+    // Rebuilt when routes were added since (e.g. the UI or /metrics mounted after createApp).
+    const all = routes();
+    if (all.length !== seen) {
+      seen = all.length;
+      table = all.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, re: routeRegExp(r.path) }));
+    }
     const path = c.req.path;
     const allowed = new Set(table.filter((r) => r.re.test(path)).map((r) => r.method));
     if (allowed.size > 0) {

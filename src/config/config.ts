@@ -11,7 +11,10 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 const intIn = (min: number, max: number) =>
-  z.coerce.number({ error: "must be a number" }).int("must be an integer").min(min).max(max);
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? Number.NaN : v), // "" must not read as 0
+    z.coerce.number({ error: "must be a number" }).int("must be an integer").min(min).max(max),
+  );
 const bool = z
   .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no", ""])])
   .transform((v) => v === true || v === "true" || v === "1" || v === "yes");

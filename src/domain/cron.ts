@@ -206,7 +206,10 @@ function rangeProblem(field: string, name: (typeof FIELD_NAMES)[number]): string
 
 function cleanCronerMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.replace(/^CronPattern:\s*/, "").replace(/\.$/, "");
+  return msg
+    .replace(/^CronPattern:\s*/, "")
+    .replace(/configuration entry \d+ \([^)]*\) /, "")
+    .replace(/\.$/, "");
 }
 
 /**

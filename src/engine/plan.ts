@@ -48,7 +48,10 @@ export function planClaim(p: PlanInput, now: number, windowMs: number): Plan {
   let fired = 0;
   let lastFireAt: number | null = null;
   let lastTaken = p.due;
-  const latestMisfire = misfires.length > 0 ? misfires[misfires.length - 1]! : null;
+  // When the list was cut at the limit while still in misfires, later rounds hold later misfires:
+  // "once" then sends its single catch-up in the round that sees the last one.
+  const truncated = times.length >= MAX_SLOTS_PER_CLAIM && late(times[times.length - 1]!);
+  const latestMisfire = misfires.length > 0 && !truncated ? misfires[misfires.length - 1]! : null;
   for (const t of times) {
     if (fired >= remaining) break;
     lastTaken = t;

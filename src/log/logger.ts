@@ -22,7 +22,11 @@ export function createLogger(opts: { level: LogLevel; write?: (line: string) => 
     if (ORDER[level] < min) return;
     const rec: LogFields = { time: new Date().toISOString(), level, msg, ...base, ...fields };
     if (rec.err instanceof Error) rec.err = { name: rec.err.name, message: rec.err.message, stack: rec.err.stack };
-    write(JSON.stringify(rec));
+    try {
+      write(JSON.stringify(rec));
+    } catch {
+      // A closed stdout must never take a request or a fire down with it.
+    }
   };
   return {
     debug: (m, f) => emit("debug", m, f),

@@ -46,6 +46,7 @@ const route = createRoute({
   responses: {
     200: { description: "The changed job.", headers: etagHeader, content: { "application/json": { schema: Job, example: jobExample } } },
     ...jobNotFoundResponse,
+    409: problemExample("Another change landed at the same moment; read the job again and retry.", 409, "concurrent_update", "job nightly-report was changed concurrently; retry"),
     412: problemExample("If-Match names another version than the current one.", 412, "version_mismatch", "job nightly-report is at version 4, not 3"),
     ...bodyErrorResponses,
     ...errorResponses,

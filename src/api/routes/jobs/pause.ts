@@ -4,7 +4,7 @@ import { Job } from "../../../domain/job.ts";
 import { bearerSecurity } from "../../auth.ts";
 import { emptyBodyIsNoBody } from "../../body.ts";
 import type { ApiDeps, App } from "../../context.ts";
-import { bodyErrorResponses, errorResponses, jobNotFoundResponse } from "../../errors.ts";
+import { bodyErrorResponses, errorResponses, jobNotFoundResponse, problemExample } from "../../errors.ts";
 import { etagHeader, JobIdParams, jobEtag, jobExample } from "../../schemas.ts";
 
 export const PauseRequest = z
@@ -33,6 +33,7 @@ const route = createRoute({
       content: { "application/json": { schema: Job, example: { ...jobExample, state: "paused", pausedReason: "target under maintenance", nextFireAt: null } } },
     },
     ...jobNotFoundResponse,
+    409: problemExample("The job has completed; there is nothing to pause.", 409, "job_completed", "job nightly-report has completed"),
     ...bodyErrorResponses,
     ...errorResponses,
   },
