@@ -298,7 +298,8 @@ export function createServices(d: ServiceDeps): Services {
         if (!(await store.isMigrated())) return { ok: false, detail: "database schema is not migrated" };
         return { ok: true, detail: "database reachable and migrated" };
       } catch (err) {
-        return { ok: false, detail: `database unreachable: ${err instanceof Error ? err.message : String(err)}` };
+        void err; // the cause stays out of this unauthenticated answer
+        return { ok: false, detail: "database unreachable" };
       }
     },
   };

@@ -164,6 +164,22 @@ describe("planClaim: misfires after downtime", () => {
     expect(cursor).toBe(T0 + 1441 * MIN);
     expect(fired.map((f) => `${f.trigger}@${iso(f.scheduledAt)}`)).toEqual(["catchup@2026-01-02T00:00:00.000Z"]);
   });
+  test("once sends the catchup when the misfired slots fill MAX_SLOTS_PER_CLAIM exactly", () => {
+    // Slots T0 .. T0 + 999 min: exactly MAX_SLOTS_PER_CLAIM of them, all misfired; the next slot is in the future.
+    const down = T0 + (MAX_SLOTS_PER_CLAIM - 1) * MIN + 30 * SEC;
+    const d = def(interval(MIN), { policy: "once" });
+    let cursor: number | null = T0;
+    let runCount = 0;
+    const fired: string[] = [];
+    for (let round = 0; round < 10 && cursor !== null && cursor <= down + 1000; round++) {
+      const p = planClaim({ def: d, due: cursor, runCount }, down, 1000);
+      for (const s of p.slots) if (s.kind === "fire") fired.push(`${s.trigger}@${iso(s.scheduledAt)}`);
+      runCount += p.fired;
+      cursor = p.next;
+    }
+    expect(cursor).toBe(T0 + MAX_SLOTS_PER_CLAIM * MIN);
+    expect(fired).toEqual([`catchup@${iso(T0 + (MAX_SLOTS_PER_CLAIM - 1) * MIN)}`]);
+  });
 });
 
 describe("planClaim: limits", () => {
