@@ -82,6 +82,8 @@ export class Engine {
   private readonly writer: BatchWriter<RunUpdate>;
   private readonly active = new Set<Promise<void>>();
   private claimSeq = 0;
+  /** Per process, so claim ids never repeat across restarts under one instance id. */
+  private readonly nonce = crypto.randomUUID().slice(0, 8);
 
   constructor(opts: EngineOptions) {
     this.o = { claimBatch: 1000, writeIntervalMs: 50, ...opts };
@@ -256,7 +258,7 @@ export class Engine {
         const due = await store.dueJobs(now + this.o.claimWindowMs, this.o.claimBatch);
         more = due.length === this.o.claimBatch;
         if (due.length === 0) break;
-        const claimId = `${this.o.instanceId}:${token}:${++this.claimSeq}`;
+        const claimId = `${this.o.instanceId}:${token}:${this.nonce}:${++this.claimSeq}`;
         const planned: { row: JobRow; def: JobDefinition; item: ClaimItem; fires: Fire[] }[] = [];
         for (const row of due) {
           let def: JobDefinition;

@@ -50,7 +50,9 @@ export function planClaim(p: PlanInput, now: number, windowMs: number): Plan {
   let lastTaken = p.due;
   // When the list was cut at the limit while still in misfires, later rounds hold later misfires:
   // "once" then sends its single catch-up in the round that sees the last one.
-  const truncated = times.length >= MAX_SLOTS_PER_CLAIM && late(times[times.length - 1]!);
+  const lastListed = times[times.length - 1]!;
+  const after = times.length >= MAX_SLOTS_PER_CLAIM ? nextFireFrom(def.trigger, bounds, lastListed, 0) : null;
+  const truncated = after !== null && late(after);
   const latestMisfire = misfires.length > 0 && !truncated ? misfires[misfires.length - 1]! : null;
   for (const t of times) {
     if (fired >= remaining) break;

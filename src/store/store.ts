@@ -354,19 +354,21 @@ export class Store {
   // ---- engine: lease, instances, settings -----------------------------------------------------
 
   /**
-   * Takes the lease if it is free, expired, or already ours; a take-over (or re-take after expiry)
-   * increments the fencing token. Returns the lease row when we hold it.
+   * Takes the lease if it is free, expired, or held under our own holder id (a restart of this
+   * instance). Every acquisition increments the fencing token, so runs claimed under the previous
+   * token, even by an earlier process with our id, are recovered and can never be claimed again.
+   * Renewal is renewLease. Returns the lease row when we hold it.
    */
   async acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<LeaseRow | null> {
     const r = await withBusyRetry(() =>
       this.client.execute({
         sql: `INSERT INTO leases (name, holder, token, expires_at, renewed_at) VALUES (?, ?, 1, ?, ?)
               ON CONFLICT(name) DO UPDATE SET
-                token = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > ? THEN leases.token ELSE leases.token + 1 END,
+                token = leases.token + 1,
                 holder = excluded.holder, expires_at = excluded.expires_at, renewed_at = excluded.renewed_at
               WHERE leases.expires_at <= ? OR leases.holder = excluded.holder
               RETURNING *`,
-        args: [name, holder, now + ttlMs, now, now, now],
+        args: [name, holder, now + ttlMs, now, now],
       }),
     );
     const row = r.rows[0];

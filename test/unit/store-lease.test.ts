@@ -98,10 +98,11 @@ describe("lease", () => {
     expect(await store.renewLease(SCHEDULER_LEASE, "A", 2, NOW + 1, TTL)).toBe(false);
   });
 
-  test("re-acquiring by the same holder before expiry keeps the token", async () => {
+  test("re-acquiring by the same holder before expiry (a restart with the same id) takes the next token", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
     const again = await store.acquireLease(SCHEDULER_LEASE, "A", NOW + 1000, TTL);
-    expect(again).toMatchObject({ holder: "A", token: 1, expiresAt: NOW + 1000 + TTL });
+    expect(again).toMatchObject({ holder: "A", token: 2, expiresAt: NOW + 1000 + TTL });
+    expect(await store.renewLease(SCHEDULER_LEASE, "A", 1, NOW + 1001, TTL)).toBe(false);
   });
 
   test("re-acquiring by the same holder after expiry increments the token", async () => {
@@ -269,6 +270,14 @@ describe("recovery and manual runs", () => {
     expect(await store.getRun("r3-done")).toMatchObject({ trigger: "schedule", leaseToken: 1 });
     expect(await store.getRun("r4-mine")).toMatchObject({ trigger: "schedule", leaseToken: 2 });
     expect(await store.getRun("r5-manual")).toMatchObject({ trigger: "manual", leaseToken: null });
+  });
+
+  test("a restart under the same holder id recovers the runs its earlier process left open", async () => {
+    // B crashed holding token 2 with r4 pending, and restarts as "B" before its lease ran out.
+    const again = await store.acquireLease(SCHEDULER_LEASE, "B", NOW + TTL + 500, TTL);
+    expect(again?.token).toBe(3);
+    const taken = await store.takeOrphanRuns({ holder: "B", token: 3 }, 100);
+    expect(taken.map((r) => r.id).sort()).toEqual(["r1-pending", "r2-running", "r4-mine"]);
   });
 
   test("takeOrphanRuns takes each orphan once", async () => {
