@@ -1,4 +1,4 @@
-// Starts `cronhook serve` as a real child process and reads its listening URL from the JSON log.
+// Starts `cronhook serve` as a real child process (tests, chaos harness, benchmarks) and reads its URL from the JSON log.
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 
@@ -41,12 +41,17 @@ export async function startInstance(args: string[], env: Record<string, string> 
     }
   })();
   void reader;
+  const errLines: string[] = [];
+  void (async () => {
+    const dec = new TextDecoder();
+    for await (const chunk of proc.stderr) errLines.push(dec.decode(chunk));
+  })();
   const deadline = Date.now() + timeoutMs;
   while (!url) {
     if (proc.exitCode !== null || Date.now() > deadline) {
       proc.kill(9);
-      const err = await new Response(proc.stderr).text();
-      throw new Error(`instance did not start: ${err}\n${lines.join("\n")}`);
+      await Bun.sleep(50);
+      throw new Error(`instance did not start: ${errLines.join("")}\n${lines.join("\n")}`);
     }
     await Bun.sleep(20);
   }

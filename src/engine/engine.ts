@@ -82,11 +82,14 @@ export class Engine {
   private readonly writer: BatchWriter<RunUpdate>;
   private readonly active = new Set<Promise<void>>();
   private claimSeq = 0;
+  private lastHeartbeat = -Infinity;
+  private readonly startedAt: number;
   /** Per process, so claim ids never repeat across restarts under one instance id. */
   private readonly nonce = crypto.randomUUID().slice(0, 8);
 
   constructor(opts: EngineOptions) {
     this.o = { claimBatch: 1000, writeIntervalMs: 50, ...opts };
+    this.startedAt = opts.clock.now();
     this.writer = new BatchWriter<RunUpdate>((u) => this.o.store.writeRunUpdates(u), {
       intervalMs: this.o.writeIntervalMs,
       maxBatch: 500,
@@ -181,6 +184,17 @@ export class Engine {
 
   private async leaseLoop(): Promise<void> {
     if (!this.running) return;
+    await this.leaseRound();
+    if (!this.running) return;
+    // A leader renews at a third of the TTL; a follower polls more often, so that a released
+    // lease (graceful shutdown of the leader) is taken over well within a second.
+    const ttl = this.o.leaseTtlMs;
+    const every = this.token !== null ? Math.floor(ttl / 3) : Math.min(Math.floor(ttl / 3), 200);
+    this.leaseTimer = setTimeout(() => void this.leaseLoop(), Math.max(20, every));
+  }
+
+  /** One round: renew (leader) or try to acquire (follower), then heartbeat. Public for fake-clock tests. */
+  async leaseRound(): Promise<void> {
     const { store, clock, instanceId, leaseTtlMs } = this.o;
     const sentAt = clock.now();
     try {
@@ -200,12 +214,14 @@ export class Engine {
           this.wakeup();
         }
       }
-      await store.heartbeat({ id: instanceId, host: this.o.host, version: this.o.version, startedAt: sentAt, lastSeenAt: clock.now() });
+      if (sentAt - this.lastHeartbeat >= Math.floor(leaseTtlMs / 3)) {
+        this.lastHeartbeat = sentAt;
+        await store.heartbeat({ id: instanceId, host: this.o.host, version: this.o.version, startedAt: this.startedAt, lastSeenAt: clock.now() });
+      }
     } catch (err) {
       this.o.logger.error("lease round failed", { err });
       if (this.token !== null && clock.now() >= this.leaseValidUntil) this.stepDown("database unreachable");
     }
-    if (this.running) this.leaseTimer = setTimeout(() => void this.leaseLoop(), Math.max(50, Math.floor(leaseTtlMs / 3)));
   }
 
   private stepDown(reason: string): void {

@@ -18,27 +18,43 @@ export async function openClient(opts: DbOptions): Promise<Client> {
       await client.execute("PRAGMA journal_mode = WAL");
       await client.execute("PRAGMA synchronous = NORMAL");
     }
-    await client.execute(`PRAGMA busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    // Short: the native driver waits on the JS thread, so a long busy wait would stall every timer.
+    // Longer contention is retried asynchronously by withBusyRetry.
+    await client.execute(`PRAGMA busy_timeout = ${opts.busyTimeoutMs ?? 100}`);
   }
   return client;
 }
 
 const BUSY = /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i;
 
-export function isBusyError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: string }).code ?? "";
-  return BUSY.test(code) || BUSY.test(err.message);
+function codes(err: unknown): string {
+  if (!(err instanceof Error)) return "";
+  const e = err as { code?: string; extendedCode?: string; cause?: unknown };
+  return `${e.code ?? ""} ${e.extendedCode ?? ""} ${err.message} ${e.cause instanceof Error ? e.cause.message : ""}`;
 }
 
-/** Runs `fn`, retrying SQLITE_BUSY/LOCKED a bounded number of times with jittered backoff. */
-export async function withBusyRetry<T>(fn: () => Promise<T>, attempts = 6): Promise<T> {
+export function isBusyError(err: unknown): boolean {
+  return BUSY.test(codes(err));
+}
+
+/** A WAL snapshot conflict: this connection's view is stale and retrying on it can keep failing. */
+export function isSnapshotError(err: unknown): boolean {
+  return /BUSY_SNAPSHOT/i.test(codes(err));
+}
+
+/**
+ * Runs `fn`, retrying SQLITE_BUSY/LOCKED a bounded number of times with jittered backoff (async, so
+ * the event loop and its timers keep running while we wait). `onSnapshot` runs before a retry that
+ * follows a BUSY_SNAPSHOT error, to reopen the connection.
+ */
+export async function withBusyRetry<T>(fn: () => Promise<T>, attempts = 8, onSnapshot?: () => Promise<void> | void): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await fn();
     } catch (err) {
       if (!isBusyError(err) || i >= attempts) throw err;
-      const base = Math.min(200, 5 * 2 ** i);
+      if (onSnapshot && isSnapshotError(err)) await onSnapshot();
+      const base = Math.min(250, 5 * 2 ** i);
       await Bun.sleep(base / 2 + Math.random() * base);
     }
   }

@@ -71,17 +71,47 @@ function escapeLike(s: string): string {
 }
 
 export class Store {
-  readonly db: LibSQLDatabase;
+  private _client: Client;
+  private _db: LibSQLDatabase;
+  private reopening: Promise<void> | null = null;
   private constructor(
-    readonly client: Client,
-    readonly url: string,
+    client: Client,
+    private readonly opts: DbOptions,
   ) {
-    this.db = drizzle(client);
+    this._client = client;
+    this._db = drizzle(client);
   }
 
   static async open(opts: DbOptions): Promise<Store> {
     const client = await openClient(opts);
-    return new Store(client, opts.url);
+    return new Store(client, opts);
+  }
+
+  get client(): Client {
+    return this._client;
+  }
+  get db(): LibSQLDatabase {
+    return this._db;
+  }
+  get url(): string {
+    return this.opts.url;
+  }
+
+  /** Replaces the connection after a BUSY_SNAPSHOT error (a stale WAL snapshot). Not for :memory:. */
+  private async reopen(): Promise<void> {
+    if (this.url.includes(":memory:") || !isFileUrl(this.url)) return;
+    if (this.reopening) return this.reopening;
+    this.reopening = (async () => {
+      const old = this._client;
+      this._client = await openClient(this.opts);
+      this._db = drizzle(this._client);
+      setTimeout(() => old.close(), 5000); // let statements already sent on it finish
+    })().finally(() => (this.reopening = null));
+    return this.reopening;
+  }
+
+  private retry<T>(fn: () => Promise<T>, attempts?: number): Promise<T> {
+    return withBusyRetry(fn, attempts, () => this.reopen());
   }
 
   get isLocal(): boolean {
@@ -120,7 +150,7 @@ export class Store {
 
   /** Inserts a job; false when the id exists. */
   async insertJob(row: NewJobRow): Promise<boolean> {
-    return withBusyRetry(async () => {
+    return this.retry(async () => {
       const r = await this.db.insert(jobs).values(row).onConflictDoNothing().returning({ id: jobs.id });
       return r.length === 1;
     });
@@ -131,7 +161,7 @@ export class Store {
    * transaction cancels the runs it had claimed but not started (they were planned from the old definition).
    */
   async updateJob(id: string, expectedVersion: number, set: Partial<NewJobRow>, cancel?: { reason: string; now: number }): Promise<JobRow | null> {
-    return withBusyRetry(async () => {
+    return this.retry(async () => {
       const upd = this.db
         .update(jobs)
         .set(set)
@@ -161,7 +191,7 @@ export class Store {
 
   /** Deletes a job and cancels its unstarted runs; false when it did not exist. */
   async deleteJob(id: string, now: number): Promise<boolean> {
-    return withBusyRetry(async () => {
+    return this.retry(async () => {
       const [, deleted] = await this.db.batch([
         this.db
           .update(runs)
@@ -208,7 +238,7 @@ export class Store {
   // ---- runs -------------------------------------------------------------------------------
 
   async insertRun(row: NewRunRow): Promise<void> {
-    await withBusyRetry(() => this.db.insert(runs).values(row));
+    await this.retry(() => this.db.insert(runs).values(row));
   }
 
   async getRun(id: string): Promise<RunRow | null> {
@@ -237,7 +267,7 @@ export class Store {
     const conds: SQL[] = [sql`${runs.status} NOT IN ('pending','running')`];
     if (opts.jobId !== undefined) conds.push(eq(runs.jobId, opts.jobId));
     if (opts.before !== undefined) conds.push(lt(runs.scheduledAt, opts.before));
-    return withBusyRetry(async () => {
+    return this.retry(async () => {
       const r = await this.db.delete(runs).where(and(...conds));
       return r.rowsAffected;
     });
@@ -292,7 +322,7 @@ export class Store {
           args: [...rargs, batchId],
         });
       }
-      const res = await withBusyRetry(() => this.client.batch(stmts, "write"));
+      const res = await this.retry(() => this.client.batch(stmts, "write"));
       for (const row of res[0]!.rows) claimed.add(String(row.id));
     }
     void now;
@@ -301,7 +331,7 @@ export class Store {
 
   /** Takes manual runs that no leader has picked up yet (run-now through any instance). */
   async takeManualRuns(lease: { holder: string; token: number }, limit: number): Promise<RunRow[]> {
-    const r = await withBusyRetry(() =>
+    const r = await this.retry(() =>
       this.client.execute({
         sql: `UPDATE runs SET lease_token = ?, instance_id = ?
               WHERE id IN (SELECT id FROM runs WHERE status = 'pending' AND lease_token IS NULL ORDER BY id LIMIT ?)
@@ -315,7 +345,7 @@ export class Store {
 
   /** Takes over runs left pending/running by an earlier lease holder (token lower than ours). */
   async takeOrphanRuns(lease: { holder: string; token: number }, limit: number): Promise<RunRow[]> {
-    const r = await withBusyRetry(() =>
+    const r = await this.retry(() =>
       this.client.execute({
         sql: `UPDATE runs SET lease_token = ?, instance_id = ?, trigger = 'recovery'
               WHERE id IN (SELECT id FROM runs WHERE status IN ('pending','running') AND lease_token IS NOT NULL AND lease_token < ? ORDER BY id LIMIT ?)
@@ -333,7 +363,7 @@ export class Store {
       const args: (string | number | null)[] = [];
       for (const u of part)
         args.push(u.id, u.token, u.status, u.attempts, u.startedAt, u.finishedAt, u.httpStatus, u.durationMs, u.response, u.error);
-      await withBusyRetry(() =>
+      await this.retry(() =>
         this.client.execute({
           sql: `WITH u(id, tok, st, att, sa, fa, hs, dm, resp, err) AS (VALUES ${part.map(() => "(?,?,?,?,?,?,?,?,?,?)").join(",")})
                 UPDATE runs SET status = u.st, attempts = u.att, started_at = coalesce(u.sa, runs.started_at),
@@ -360,7 +390,7 @@ export class Store {
    * Renewal is renewLease. Returns the lease row when we hold it.
    */
   async acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<LeaseRow | null> {
-    const r = await withBusyRetry(() =>
+    const r = await this.retry(() =>
       this.client.execute({
         sql: `INSERT INTO leases (name, holder, token, expires_at, renewed_at) VALUES (?, ?, 1, ?, ?)
               ON CONFLICT(name) DO UPDATE SET
@@ -377,7 +407,7 @@ export class Store {
 
   /** Extends our lease if we still hold it with this token and it has not expired. */
   async renewLease(name: string, holder: string, token: number, now: number, ttlMs: number): Promise<boolean> {
-    const r = await withBusyRetry(
+    const r = await this.retry(
       () =>
         this.client.execute({
           sql: `UPDATE leases SET expires_at = ?, renewed_at = ? WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?`,
@@ -401,7 +431,7 @@ export class Store {
   }
 
   async heartbeat(row: InstanceRow): Promise<void> {
-    await withBusyRetry(() =>
+    await this.retry(() =>
       this.db
         .insert(instances)
         .values(row)
@@ -423,7 +453,7 @@ export class Store {
   }
 
   async setSetting(key: string, value: string, now: number): Promise<void> {
-    await withBusyRetry(() =>
+    await this.retry(() =>
       this.db.insert(settings).values({ key, value, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } }),
     );
   }

@@ -3,7 +3,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startInstance, type Instance } from "../helpers/process.ts";
+import { startInstance, type Instance } from "../../scripts/lib/instance.ts";
 import { startTarget } from "../helpers/target.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cronhook-restart-"));

@@ -1,0 +1,159 @@
+// The exactly-once harness: N instances on one database file, jobs firing every second at a local
+// target, the leader killed (SIGKILL) or stopped (SIGSTOP) along the way; then every slot is checked.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startInstance, type Instance } from "./instance.ts";
+
+export interface Arrival {
+  jobId: string;
+  scheduledAt: number;
+  key: string;
+  at: number;
+}
+
+export interface ChaosOptions {
+  instances: number;
+  /** Jobs per misfire policy ("all" and "once" each get this many). */
+  jobsPerPolicy: number;
+  durationMs: number;
+  kills: number;
+  leaseTtlMs: number;
+  /** Restart a killed instance (same instance id) after this long; null = leave it dead. */
+  restartAfterMs: number | null;
+  log?: (msg: string) => void;
+}
+
+export interface SlotReport {
+  slots: number; // (job, second) pairs in the checked window
+  delivered: number; // slots that arrived at the target
+  duplicates: number; // slots that arrived under two or more different run ids
+  resends: number; // extra arrivals of one run id (at-least-once; a target deduping on Idempotency-Key drops them)
+  gaps: number; // slots with no arrival and (for "once") no missed record
+  missedRecorded: number;
+}
+
+export interface ChaosReport {
+  all: SlotReport;
+  once: SlotReport;
+  failoverMs: number[]; // kill -> first arrival sent by the next leader
+  kills: number;
+  windowSeconds: number;
+}
+
+async function json(url: string, init?: RequestInit): Promise<any> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+
+export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const log = o.log ?? (() => {});
+  const dir = mkdtempSync(join(tmpdir(), "cronhook-chaos-"));
+  const db = `file:${join(dir, "chaos.db")}`;
+  const arrivals: Arrival[] = [];
+  const target = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(req) {
+      arrivals.push({
+        jobId: decodeURIComponent(req.headers.get("x-cronhook-job-id") ?? ""),
+        scheduledAt: Date.parse(req.headers.get("x-cronhook-scheduled-at") ?? ""),
+        key: req.headers.get("idempotency-key") ?? "",
+        at: Date.now(),
+      });
+      return new Response("ok");
+    },
+  });
+  const nodes = new Map<string, Instance>();
+  const args = (id: string) => ["--db", db, "--instance-id", id, "--lease-ttl-ms", String(o.leaseTtlMs), "--tick-ms", "100"];
+  const alive = () => [...nodes.values()].filter((n) => n.proc.exitCode === null && n.proc.signalCode === null);
+  try {
+    for (let i = 0; i < o.instances; i++) {
+      const id = `node-${i}`;
+      nodes.set(id, await startInstance(args(id), { CRONHOOK_LOG_LEVEL: "info" }));
+    }
+    const first = alive()[0]!;
+    for (const policy of ["all", "once"]) {
+      for (let j = 0; j < o.jobsPerPolicy; j++) {
+        await json(`${first.url}/v1/jobs/${policy}-${j}`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            trigger: { type: "cron", expr: "* * * * * *" },
+            misfire: { policy, graceMs: policy === "once" ? 1000 : 60_000 },
+            target: { url: `http://127.0.0.1:${target.port}/hit`, method: "POST", timeoutMs: 5000 },
+          }),
+        });
+      }
+    }
+    const windowStart = Math.ceil((Date.now() + 2000) / 1000) * 1000;
+    const failoverMs: number[] = [];
+    const gap = o.durationMs / (o.kills + 1);
+    for (let k = 0; k < o.kills; k++) {
+      await Bun.sleep(gap);
+      const someone = alive()[0]!;
+      const status = await json(`${someone.url}/v1/scheduler`);
+      const leaderId: string | undefined = status.leader?.instanceId;
+      const leader = leaderId ? nodes.get(leaderId) : undefined;
+      if (!leader) {
+        log(`kill ${k + 1}: no leader visible, skipped`);
+        continue;
+      }
+      const killedAt = Date.now();
+      leader.kill("SIGKILL");
+      await leader.exited;
+      log(`kill ${k + 1}: SIGKILL ${leaderId} (token ${status.leader.token})`);
+      // Failover: the first arrival after the kill was sent by the next leader.
+      const deadline = Date.now() + 5 * o.leaseTtlMs + 5000;
+      while (!arrivals.some((a) => a.at > killedAt) && Date.now() < deadline) await Bun.sleep(5);
+      const next = arrivals.find((a) => a.at > killedAt);
+      if (next) failoverMs.push(next.at - killedAt);
+      if (o.restartAfterMs !== null) {
+        await Bun.sleep(o.restartAfterMs);
+        nodes.set(leaderId!, await startInstance(args(leaderId!), { CRONHOOK_LOG_LEVEL: "info" }));
+      }
+    }
+    await Bun.sleep(gap);
+    const windowEnd = Math.floor((Date.now() - 1000) / 1000) * 1000; // slots up to here must have been handled
+    await Bun.sleep(Math.max(3000, 2 * o.leaseTtlMs)); // results and late catch-ups land
+    const reporter = alive()[0]!;
+    const missed = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const q: string = `status=missed&from=${new Date(windowStart).toISOString()}&limit=500${cursor ? `&cursor=${cursor}` : ""}`;
+      const page = await json(`${reporter.url}/v1/runs?${q}`);
+      for (const r of page.items) missed.add(`${r.jobId}@${Date.parse(r.scheduledAt)}`);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const report = (policy: string): SlotReport => {
+      const r: SlotReport = { slots: 0, delivered: 0, duplicates: 0, resends: 0, gaps: 0, missedRecorded: 0 };
+      const byslot = new Map<string, Arrival[]>();
+      for (const a of arrivals) {
+        if (!a.jobId.startsWith(`${policy}-`)) continue;
+        const k = `${a.jobId}@${a.scheduledAt}`;
+        (byslot.get(k) ?? byslot.set(k, []).get(k)!).push(a);
+      }
+      for (let j = 0; j < o.jobsPerPolicy; j++) {
+        for (let t = windowStart; t <= windowEnd; t += 1000) {
+          r.slots++;
+          const k = `${policy}-${j}@${t}`;
+          const got = byslot.get(k) ?? [];
+          const keys = new Set(got.map((a) => a.key));
+          if (got.length > 0) r.delivered++;
+          if (keys.size > 1) r.duplicates++;
+          r.resends += got.length - keys.size;
+          if (missed.has(k)) r.missedRecorded++;
+          if (got.length === 0 && !missed.has(k)) r.gaps++;
+        }
+      }
+      return r;
+    };
+    return { all: report("all"), once: report("once"), failoverMs, kills: failoverMs.length, windowSeconds: (windowEnd - windowStart) / 1000 + 1 };
+  } finally {
+    for (const n of nodes.values()) n.kill("SIGKILL");
+    await Promise.all([...nodes.values()].map((n) => n.exited));
+    target.stop(true);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
