@@ -31,6 +31,7 @@ export interface SlotReport {
   resends: number; // extra arrivals of one run id (at-least-once; a target deduping on Idempotency-Key drops them)
   gaps: number; // slots with no arrival and (for "once") no missed record
   missedRecorded: number;
+  gapSamples: string[]; // a few "job@time" slots that had neither an arrival nor a missed record
 }
 
 export interface ChaosReport {
@@ -89,6 +90,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     }
     const windowStart = Math.ceil((Date.now() + 2000) / 1000) * 1000;
     const failoverMs: number[] = [];
+    const killTimes: number[] = [];
     const gap = o.durationMs / (o.kills + 1);
     for (let k = 0; k < o.kills; k++) {
       await Bun.sleep(gap);
@@ -101,14 +103,27 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         continue;
       }
       const killedAt = Date.now();
+      killTimes.push(killedAt);
       leader.kill("SIGKILL");
       await leader.exited;
       log(`kill ${k + 1}: SIGKILL ${leaderId} (token ${status.leader.token})`);
-      // Failover: the first arrival after the kill was sent by the next leader.
+      // Failover: the first fire logged by another instance after the kill.
+      const firstFire = () => {
+        let min = Infinity;
+        for (const n of alive())
+          for (let i = n.lines.length - 1; i >= 0; i--) {
+            const l = n.lines[i]!;
+            if (!l.includes('"msg":"fire"')) continue;
+            const t = Date.parse(JSON.parse(l).firedAt);
+            if (t <= killedAt) break;
+            min = Math.min(min, t);
+          }
+        return min;
+      };
       const deadline = Date.now() + 5 * o.leaseTtlMs + 5000;
-      while (!arrivals.some((a) => a.at > killedAt) && Date.now() < deadline) await Bun.sleep(5);
-      const next = arrivals.find((a) => a.at > killedAt);
-      if (next) failoverMs.push(next.at - killedAt);
+      while (firstFire() === Infinity && Date.now() < deadline) await Bun.sleep(20);
+      await Bun.sleep(100);
+      if (firstFire() !== Infinity) failoverMs.push(firstFire() - killedAt);
       if (o.restartAfterMs !== null) {
         await Bun.sleep(o.restartAfterMs);
         nodes.set(leaderId!, await startInstance(args(leaderId!), { CRONHOOK_LOG_LEVEL: "info" }));
@@ -118,6 +133,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const windowEnd = Math.floor((Date.now() - 1000) / 1000) * 1000; // slots up to here must have been handled
     await Bun.sleep(Math.max(3000, 2 * o.leaseTtlMs)); // results and late catch-ups land
     const reporter = alive()[0]!;
+    const problems = [...nodes.values()].flatMap((n) => n.lines.filter((l) => /"level":"(warn|error)"/.test(l)));
+    for (const p of problems.slice(0, 20)) log(`log: ${p.slice(0, 300)}`);
+    log(`window ${new Date(windowStart).toISOString()} .. ${new Date(windowEnd).toISOString()}; kills at ${killTimes.map((t) => new Date(t).toISOString()).join(", ")}`);
     const missed = new Set<string>();
     let cursor: string | null = null;
     do {
@@ -127,7 +145,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       cursor = page.nextCursor;
     } while (cursor);
     const report = (policy: string): SlotReport => {
-      const r: SlotReport = { slots: 0, delivered: 0, duplicates: 0, resends: 0, gaps: 0, missedRecorded: 0 };
+      const r: SlotReport = { slots: 0, delivered: 0, duplicates: 0, resends: 0, gaps: 0, missedRecorded: 0, gapSamples: [] };
       const byslot = new Map<string, Arrival[]>();
       for (const a of arrivals) {
         if (!a.jobId.startsWith(`${policy}-`)) continue;
@@ -144,7 +162,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           if (keys.size > 1) r.duplicates++;
           r.resends += got.length - keys.size;
           if (missed.has(k)) r.missedRecorded++;
-          if (got.length === 0 && !missed.has(k)) r.gaps++;
+          if (got.length === 0 && !missed.has(k)) {
+            r.gaps++;
+            if (r.gapSamples.length < 5) r.gapSamples.push(`${policy}-${j}@${new Date(t).toISOString()}`);
+          }
         }
       }
       return r;

@@ -216,7 +216,15 @@ export class Engine {
           this.token = lease.token;
           this.leaseValidUntil = sentAt + leaseTtlMs;
           this.o.logger.info("became leader", { token: lease.token });
-          await this.recover();
+          try {
+            await this.recover();
+          } catch (err) {
+            // Runs may now carry our token without being queued here: give the token up, so the
+            // next acquisition (a new token) recovers them again.
+            this.o.logger.error("recovery failed; stepping down", { err });
+            this.stepDown("recovery failed");
+            return;
+          }
           this.wakeup();
         }
       }
@@ -322,7 +330,11 @@ export class Engine {
       const manual = await store.takeManualRuns(lease, 100);
       if (manual.length > 0 && this.isLeader() && this.token === token) await this.enqueueRuns(manual, token, "manual");
     } catch (err) {
-      this.o.logger.error("claim round failed", { err });
+      // A write can fail after it committed (a dropped connection, a reopen): claimed runs would then
+      // sit pending under our token with nobody to send them. Stepping down makes the next holder (very
+      // likely us again, with a new token) recover them.
+      this.o.logger.error("claim round failed; stepping down", { err });
+      this.stepDown("claim round failed");
     }
   }
 

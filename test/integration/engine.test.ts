@@ -40,10 +40,11 @@ describe("engine", () => {
     expect(h.at - scheduled).toBeGreaterThanOrEqual(0);
     expect(h.at - scheduled).toBeLessThan(1000); // generous sanity bound, not a timing assertion
     expect(Date.parse(hits[1]!.headers["x-cronhook-scheduled-at"]!) - scheduled).toBe(1000);
-    await rt.engine.flush();
-    const runs = await rt.services.runs.list({ jobId: "tick", limit: 10 });
-    const done = runs.items.find((r) => r.id === h.headers["x-cronhook-run-id"]);
-    expect(done?.status).toBe("succeeded");
+    const done = await until(async () => {
+      await rt.engine.flush();
+      const r = await rt.services.runs.get(h.headers["x-cronhook-run-id"]!);
+      return r.status === "succeeded" ? r : null;
+    }, 3000, "the run to be recorded");
     expect(done?.httpStatus).toBe(200);
     expect(done?.response).toBe("ok");
     expect(done?.trigger).toBe("schedule");

@@ -7,6 +7,7 @@ import { silentLogger } from "../../src/log/logger.ts";
 import { definitionColumns } from "../../src/store/mapping.ts";
 import { Store } from "../../src/store/store.ts";
 import { startTarget, type Target } from "../helpers/target.ts";
+import { until } from "../helpers/runtime.ts";
 
 const T0 = Date.parse("2026-06-01T12:00:00.000Z");
 const TTL = 3000;
@@ -65,8 +66,13 @@ test("the next leader takes a higher token, recovers the claimed run under its i
   b.fireDue();
   const [hit] = await target.waitFor(1, 2000);
   expect(hit!.headers["idempotency-key"]).toBe(claimed.id);
-  await b.flush();
-  expect(await store.getRun(claimed.id)).toMatchObject({ status: "succeeded", trigger: "recovery", leaseToken: 2, instanceId: "b" });
+  // the target answered; the engine records the result a moment later
+  const done = await until(async () => {
+    await b.flush();
+    const r = await store.getRun(claimed.id);
+    return r?.status === "succeeded" ? r : null;
+  }, 3000, "the recovered run to succeed");
+  expect(done).toMatchObject({ trigger: "recovery", leaseToken: 2, instanceId: "b" });
   // a, still believing in token 1, cannot claim: the compare-and-set is fenced by the lease.
   const job = (await store.getJob("j"))!;
   const stale = await store.claim(
@@ -89,4 +95,22 @@ test("a renewal that succeeds keeps the leader; one after the lease was taken st
   expect(b.status().token).toBe(2);
   await a.leaseRound(); // renewal fails: the lease has another holder and token
   expect(a.status().isLeader).toBe(false);
+});
+
+test("a leader that cannot reach the database steps down once its lease has run out, and fires nothing", async () => {
+  const a = engine("a");
+  await a.start();
+  await a.tick();
+  expect(a.status().queued).toBe(1);
+  store.client.close(); // the database is gone
+  clock.advance(1000);
+  await a.leaseRound(); // renewal fails, but the lease is still ours until it runs out
+  expect(a.status().isLeader).toBe(true);
+  clock.advance(TTL);
+  await a.leaseRound();
+  expect(a.status()).toMatchObject({ isLeader: false, queued: 0 });
+  a.fireDue();
+  await Bun.sleep(50);
+  expect(target.hits).toHaveLength(0);
+  store = await Store.open({ url: ":memory:" }); // for afterEach
 });
