@@ -1,8 +1,8 @@
 #!/usr/bin/env bun
-// Composition root: `serve` (config -> store -> engine -> app -> Bun.serve), `migrate`, `openapi`, `--version`.
+// Composition root: `serve` (config -> store -> engine -> app -> Bun.serve), `migrate`, `openapi`, `--version`, and the client commands (src/cli).
 import { ConfigError, SERVE_HELP, VERSION, loadConfig } from "./config/config.ts";
-import { createRuntime } from "./runtime.ts";
-import { Store } from "./store/store.ts";
+import { versionLine } from "./cli/version.ts";
+// The server side (runtime, store) is imported by the commands that use it, so client commands start without it.
 
 const HELP = `cronhook ${VERSION}: scheduled HTTP jobs
 
@@ -10,9 +10,18 @@ Usage:
   cronhook serve [options]     run the API and the scheduler (see cronhook serve --help)
   cronhook migrate [--db URL]  apply database migrations and exit
   cronhook openapi             print the OpenAPI document (JSON)
-  cronhook --version           print the version
+  cronhook --version           print the version and build commit
 
-Exit codes: 0 ok, 1 failure, 2 usage error.`;
+Client commands, against a running server (--server URL / CRONHOOK_SERVER, default
+http://127.0.0.1:8080; --token / CRONHOOK_TOKEN; --json for scripts):
+  cronhook jobs list|get|create|pause|resume|run|delete
+  cronhook runs list|get
+  cronhook scheduler status|pause|resume|wakeup
+  cronhook trigger preview 'EXPR' [--tz ZONE]
+  cronhook apply -f jobs.yaml [--dry-run] [--prune]
+Every command takes --help.
+
+Exit codes: 0 ok, 1 the operation or run failed, 2 usage error, 3 not found, 4 auth, 5 server unreachable.`;
 
 async function serve(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -20,7 +29,18 @@ async function serve(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig(argv);
+  const { createRuntime } = await import("./runtime.ts");
   const rt = await createRuntime(config);
+  if (config.jobsFile) {
+    try {
+      const { loadJobsFile } = await import("./cli/serve-jobs.ts");
+      const loaded = await loadJobsFile(config.jobsFile, rt.app, config.apiTokens[0]);
+      rt.logger.info("jobs file loaded", { file: config.jobsFile, ...loaded });
+    } catch (err) {
+      await rt.stop();
+      throw err;
+    }
+  }
   const server = Bun.serve({ hostname: config.host, port: config.port, fetch: rt.app.fetch, idleTimeout: 120 });
   rt.logger.info("listening", { url: `http://${config.host}:${server.port}`, db: redactDb(config.dbUrl), version: VERSION });
   await rt.start();
@@ -43,7 +63,12 @@ function redactDb(url: string): string {
 }
 
 async function migrateCmd(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log("Usage: cronhook migrate [--db URL] [--db-auth-token TOKEN]\n\nApplies the database migrations and exits (serve also applies them at start).");
+    return 0;
+  }
   const config = loadConfig(argv);
+  const { Store } = await import("./store/store.ts");
   const store = await Store.open({ url: config.dbUrl, authToken: config.dbAuthToken });
   try {
     const applied = await store.migrate(Date.now());
@@ -55,6 +80,7 @@ async function migrateCmd(argv: string[]): Promise<number> {
 }
 
 async function openapiCmd(): Promise<number> {
+  const { createRuntime } = await import("./runtime.ts");
   const rt = await createRuntime(loadConfig(["--db", ":memory:", "--log-level", "silent"], {}));
   try {
     const res = await rt.app.request("/openapi.json");
@@ -74,11 +100,22 @@ export async function main(argv: string[]): Promise<number> {
       case "migrate":
         return await migrateCmd(rest);
       case "openapi":
+        if (rest.includes("--help") || rest.includes("-h")) {
+          console.log("Usage: cronhook openapi\n\nPrints the OpenAPI 3.1 document the server serves at /openapi.json (no server needed).");
+          return 0;
+        }
         return await openapiCmd();
+      case "jobs":
+      case "runs":
+      case "scheduler":
+      case "trigger":
+      case "apply":
+        // Loaded on demand, so that `serve` does not pay for the client's modules at start.
+        return await (await import("./cli/cli.ts")).runCli(argv);
       case "--version":
       case "-v":
       case "version":
-        console.log(`cronhook ${VERSION}`);
+        console.log(versionLine());
         return 0;
       case undefined:
       case "--help":

@@ -40,6 +40,7 @@ const ConfigSchema = z.object({
   claimWindowMs: intIn(100, 60_000).default(1500),
   maxInFlight: intIn(1, 10_000).default(64),
   maxBodyBytes: intIn(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  jobsFile: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<Omit<z.output<typeof ConfigSchema>, "instanceId"> & { instanceId: string; version: string }>;
@@ -59,6 +60,7 @@ const OPTIONS: [string, string, keyof z.input<typeof ConfigSchema>][] = [
   ["--claim-window-ms", "CRONHOOK_CLAIM_WINDOW_MS", "claimWindowMs"],
   ["--max-in-flight", "CRONHOOK_MAX_IN_FLIGHT", "maxInFlight"],
   ["--max-body-bytes", "CRONHOOK_MAX_BODY_BYTES", "maxBodyBytes"],
+  ["--jobs", "CRONHOOK_JOBS_FILE", "jobsFile"],
 ];
 const BOOLEAN_FLAGS = new Set(["--insecure-no-auth"]);
 
@@ -70,7 +72,8 @@ Options (each has an environment twin):
 ${OPTIONS.map(([f, e]) => `  ${(f + (BOOLEAN_FLAGS.has(f) ? "" : " VALUE")).padEnd(28)} ${e}`).join("\n")}
 
 Defaults: --host 127.0.0.1 --port 8080 --db file:./cronhook.db --lease-ttl-ms 3000 --log-level info
---db :memory: runs with no file; --db libsql://... or https://... uses a remote libSQL server.`;
+--db :memory: runs with no file; --db libsql://... or https://... uses a remote libSQL server.
+--jobs FILE loads a jobs file (YAML or JSON, the format of cronhook apply) at start: each job is created or replaced.`;
 
 /** Parses `serve` flags and CRONHOOK_* variables (flags win). Throws ConfigError naming the flag or variable. */
 export function loadConfig(argv: readonly string[], env: Record<string, string | undefined> = process.env): Config {
@@ -124,4 +127,32 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
 /** A config for tests and embedding: defaults plus overrides, no environment read. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return Object.freeze({ ...loadConfig([], {}), dbUrl: ":memory:", logLevel: "silent" as const, ...overrides });
+}
+
+export interface ClientConfig {
+  /** Base URL of the cronhook server, without /v1. */
+  server: string;
+  token: string | undefined;
+}
+
+export const DEFAULT_SERVER = "http://127.0.0.1:8080";
+
+/** Where the client commands connect: `--server` / CRONHOOK_SERVER and `--token` / CRONHOOK_TOKEN (flags win). */
+export function loadClientConfig(
+  flags: { server?: string | undefined; token?: string | undefined },
+  env: Record<string, string | undefined> = process.env,
+): Readonly<ClientConfig> {
+  const fromFlag = flags.server !== undefined;
+  const server = (flags.server ?? (env.CRONHOOK_SERVER || DEFAULT_SERVER)).trim();
+  const where = fromFlag ? "--server" : env.CRONHOOK_SERVER ? "CRONHOOK_SERVER" : "default server";
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new ConfigError(`${where}: not a URL (got ${JSON.stringify(server)}); expected e.g. ${DEFAULT_SERVER}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`${where}: must be an http:// or https:// URL (got ${JSON.stringify(server)})`);
+  const token = flags.token !== undefined ? flags.token : env.CRONHOOK_TOKEN || undefined;
+  if (token !== undefined && token.trim() === "") throw new ConfigError("--token: must not be empty");
+  return Object.freeze({ server: server.replace(/\/+$/, ""), token });
 }

@@ -1,0 +1,68 @@
+// The compiled executable, as a new user gets it: built, copied alone into an empty directory, serving and driven by its own CLI.
+import { afterAll, expect, test } from "bun:test";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "../../scripts/build.ts";
+import { startTarget } from "../helpers/target.ts";
+import { cli, startServe, type ServeProcess } from "./helpers.ts";
+
+const buildDir = mkdtempSync(join(tmpdir(), "cronhook-build-"));
+const runDir = mkdtempSync(join(tmpdir(), "cronhook-bin-"));
+afterAll(() => {
+  rmSync(buildDir, { recursive: true, force: true });
+  rmSync(runDir, { recursive: true, force: true });
+});
+
+test(
+  "the binary runs from an empty directory on a fresh database, and a job created through its CLI fires at a local target",
+  async () => {
+    const built = await build({ target: null, outfile: join(buildDir, "cronhook"), bytecode: true });
+    const exe = join(runDir, "cronhook");
+    copyFileSync(built.outfile, exe);
+    chmodSync(exe, 0o755);
+    expect(readdirSync(runDir)).toEqual(["cronhook"]); // no node_modules, no migrations, no assets beside it
+    const bin = [exe];
+
+    const version = await cli(["--version"], { bin, cwd: runDir });
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^cronhook \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(-dirty)?|dev), bun /);
+
+    const target = startTarget(() => new Response("fired"));
+    let server: ServeProcess | null = null;
+    try {
+      // A relative file path: the database is created in the empty directory, migrations come from inside the binary.
+      server = await startServe(["--db", "file:./fresh.db", "--log-level", "info"], { bin, cwd: runDir });
+      expect(existsSync(join(runDir, "fresh.db"))).toBe(true);
+      expect(server.lines.some((l) => l.includes('"migrations applied"'))).toBe(true);
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      const css = await fetch(`${server.url}/docs/assets/swagger-ui.css`);
+      expect(css.status).toBe(200);
+      expect((await css.text()).length).toBeGreaterThan(10_000);
+      expect(((await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string }).openapi).toBe("3.1.0");
+
+      const created = await cli(["jobs", "create", "--id", "bin-1", "--url", `${target.url}/fire`, "--every", "1s", "--server", server.url, "--json"], {
+        bin,
+        cwd: runDir,
+      });
+      expect(created.stderr).toBe("");
+      expect(created.code).toBe(0);
+      expect(JSON.parse(created.stdout)).toMatchObject({ id: "bin-1", trigger: { type: "interval", everyMs: 1000 } });
+
+      const [hit] = await target.waitFor(1, 10_000);
+      expect(hit!.path).toBe("/fire");
+      expect(hit!.headers["x-cronhook-job-id"]).toBe("bin-1");
+
+      const runs = await cli(["runs", "list", "--job", "bin-1", "--status", "succeeded", "--json", "--server", server.url], { bin, cwd: runDir });
+      expect(runs.code).toBe(0);
+      expect(JSON.parse(runs.stdout).items.length).toBeGreaterThanOrEqual(1);
+
+      expect(await server.stop()).toBe(0);
+      server = null;
+    } finally {
+      if (server) server.proc.kill("SIGKILL");
+      target.stop();
+    }
+  },
+  60_000,
+);
