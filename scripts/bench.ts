@@ -12,6 +12,9 @@ const opt = (name: string, def: string) => {
 const JOBS = Number(opt("jobs", "100"));
 const SECONDS = Number(opt("seconds", args.includes("--quick") ? "6" : "15"));
 const DB = opt("db", "file");
+// --spread: interval jobs with anchors spread over the second (a steady rate); default: all on the second.
+const SPREAD = args.includes("--spread");
+const anchor = Math.floor(Date.now() / 1000) * 1000;
 const ROOT = join(import.meta.dir, "..");
 
 function pct(sorted: number[], p: number): number {
@@ -32,7 +35,9 @@ const target = Bun.serve({
 
 const dir = mkdtempSync(join(tmpdir(), "cronhook-bench-"));
 const dbUrl = DB === "memory" ? ":memory:" : `file:${join(dir, "bench.db")}`;
-const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts"), "serve", "--port", "0", "--db", dbUrl], {
+// --profile DIR: the server writes a CPU profile (markdown) there when it exits.
+const profile = args.includes("--profile") ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${opt("profile", "bench-results/profile")}`] : [];
+const proc = Bun.spawn(["bun", ...profile, join(ROOT, "src/main.ts"), "serve", "--port", "0", "--db", dbUrl, ...(args.includes("--") ? args.slice(args.indexOf("--") + 1) : [])], {
   cwd: ROOT,
   stdout: "pipe",
   stderr: "inherit",
@@ -60,7 +65,7 @@ try {
       fetch(`${base}/v1/jobs`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ id: `bench-${i}`, trigger: { type: "cron", expr: "* * * * * *" }, target: { url: `http://127.0.0.1:${target.port}/hit`, method: "POST" } }),
+        body: JSON.stringify({ id: `bench-${i}`, trigger: SPREAD ? { type: "interval", every: "1s", anchorAt: new Date(anchor + Math.floor((i * 1000) / JOBS)).toISOString() } : { type: "cron", expr: "* * * * * *" }, target: { url: `http://127.0.0.1:${target.port}/hit`, method: "POST" } }),
       }).then((r) => {
         if (r.status !== 201) throw new Error(`create failed: ${r.status}`);
       }),

@@ -36,6 +36,8 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; logge
   const engine = new Engine({
     store, clock, logger, instanceId: config.instanceId, host: hostname(), version: config.version,
     leaseTtlMs: config.leaseTtlMs, tickMs: config.tickMs, claimWindowMs: config.claimWindowMs, maxInFlight: config.maxInFlight,
+    // Fires go out from a worker thread on the real clock; an injected (test) clock keeps them in-process.
+    dispatchWorker: clock === systemClock, logLevel: config.logLevel,
   });
   const services = createServices({ store, engine, clock, instanceId: config.instanceId, version: config.version, leaseTtlMs: config.leaseTtlMs });
   const app = createApp({ services, config, logger });

@@ -2,16 +2,19 @@
 // misfire and overlap policies, recovery of a lost holder's runs, and batched result writes.
 import type { Clock } from "../domain/clock.ts";
 import type { JobDefinition } from "../domain/definition.ts";
+import { runUpdate, type Fire, type RunFinished, type RunUpdate } from "../domain/fire.ts";
 import { uuidv7 } from "../domain/ids.ts";
-import { TERMINAL_STATUSES, type RunStatus, type RunTrigger } from "../domain/job.ts";
+import { TERMINAL_STATUSES, type RunTrigger } from "../domain/job.ts";
 import { jitterFor } from "../domain/schedule.ts";
-import type { Logger } from "../log/logger.ts";
+import type { LogLevel, Logger } from "../log/logger.ts";
 import { BatchWriter } from "../dispatch/writer.ts";
-import { sendAttempt, type AttemptResult } from "../dispatch/send.ts";
-import { SCHEDULER_LEASE, type ClaimItem, type JobRow, type NewRunRow, type RunRow, type RunUpdate, type Store } from "../store/store.ts";
-import { MinHeap } from "./heap.ts";
+import { Dispatcher, type DispatchPort } from "../dispatch/dispatcher.ts";
+import { WorkerPort } from "../dispatch/worker-port.ts";
+import { SCHEDULER_LEASE, type ClaimItem, type JobRow, type NewRunRow, type RunRow, type Store } from "../store/store.ts";
 import { planClaim } from "./plan.ts";
 import { rowToDefinition } from "../store/mapping.ts";
+
+export type { RunFinished };
 
 export interface EngineOptions {
   store: Store;
@@ -33,25 +36,10 @@ export interface EngineOptions {
    * start() takes one lease round.
    */
   manual?: boolean;
-}
-
-/** One claimed fire waiting for its time. */
-interface Fire {
-  due: number; // when to send (scheduledAt + jitter, or now for manual/recovered-late)
-  runId: string;
-  jobId: string;
-  jobName: string;
-  scheduledAt: number;
-  trigger: RunTrigger;
-  attempt: number; // the attempt number to send first (recovery continues the count)
-  token: number;
-  def: JobDefinition;
-}
-
-export interface RunFinished {
-  runId: string;
-  jobId: string;
-  status: RunStatus;
+  /** Send from a worker thread (default), so database work on the main thread never delays a fire. */
+  dispatchWorker?: boolean;
+  /** Log level for the worker's own logger. */
+  logLevel?: LogLevel;
 }
 
 export interface EngineStatus {
@@ -68,9 +56,6 @@ const PAUSED_KEY = "scheduler.paused";
 
 export class Engine {
   private readonly o: Required<EngineOptions>;
-  private heap = new MinHeap<Fire>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private timerDue = Infinity;
   private tickTimer: ReturnType<typeof setTimeout> | null = null;
   private leaseTimer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
@@ -79,13 +64,9 @@ export class Engine {
   private leaseValidUntil = 0;
   private token: number | null = null;
   private paused = false;
-  private inFlight = 0;
-  private readonly inFlightByJob = new Map<string, number>();
-  private readonly queuedByJob = new Map<string, Fire[]>();
-  private readonly waiting: Fire[] = []; // over the in-flight cap
   private readonly listeners = new Set<(e: RunFinished) => void>();
   private readonly writer: BatchWriter<RunUpdate>;
-  private readonly active = new Set<Promise<void>>();
+  private readonly dispatch: DispatchPort;
   private claimSeq = 0;
   private lastHeartbeat = -Infinity;
   private readonly startedAt: number;
@@ -93,13 +74,22 @@ export class Engine {
   private readonly nonce = crypto.randomUUID().slice(0, 8);
 
   constructor(opts: EngineOptions) {
-    this.o = { claimBatch: 1000, writeIntervalMs: 50, manual: false, ...opts };
+    this.o = { claimBatch: 1000, writeIntervalMs: 50, manual: false, dispatchWorker: false, logLevel: "info", ...opts };
     this.startedAt = opts.clock.now();
     this.writer = new BatchWriter<RunUpdate>((u) => this.o.store.writeRunUpdates(u), {
       intervalMs: this.o.writeIntervalMs,
       maxBatch: 500,
       onError: (err, count) => this.o.logger.error("run result write failed; will retry", { err, count }),
     });
+    const hooks = {
+      onUpdate: (u: RunUpdate) => this.writer.push(u),
+      onFinished: (e: RunFinished) => this.emit(e),
+      onLeaseLost: () => this.stepDown("lease ran out before fire time"),
+    };
+    this.dispatch =
+      this.o.dispatchWorker && !this.o.manual
+        ? new WorkerPort({ maxInFlight: this.o.maxInFlight, version: this.o.version, logLevel: this.o.logLevel, logBase: { instanceId: this.o.instanceId }, logger: this.o.logger, ...hooks })
+        : new Dispatcher({ clock: this.o.clock, logger: this.o.logger, maxInFlight: this.o.maxInFlight, version: this.o.version, manual: this.o.manual, ...hooks });
   }
 
   // ---- public face ----------------------------------------------------------------------
@@ -115,17 +105,11 @@ export class Engine {
   async stop(graceMs = 5000): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    for (const t of [this.timer, this.tickTimer, this.leaseTimer]) if (t) clearTimeout(t);
-    this.timer = this.tickTimer = this.leaseTimer = null;
+    for (const t of [this.tickTimer, this.leaseTimer]) if (t) clearTimeout(t);
+    this.tickTimer = this.leaseTimer = null;
     if (this.ticking) await this.ticking.catch(() => {});
     // Unfired claims stay pending with our token: the next holder recovers them at their due time.
-    this.heap.clear();
-    this.waiting.length = 0;
-    this.queuedByJob.clear();
-    const deadline = Date.now() + graceMs;
-    while (this.active.size > 0 && Date.now() < deadline) {
-      await Promise.race([Promise.all(this.active), Bun.sleep(Math.max(1, deadline - Date.now()))]);
-    }
+    await this.dispatch.stop(graceMs);
     await this.writer.flush().catch(() => {});
     this.writer.stop();
     if (this.token !== null) {
@@ -147,9 +131,7 @@ export class Engine {
 
   /** Drops claimed, unsent fires of a job (it was changed, paused or deleted here). */
   cancelJob(jobId: string): void {
-    this.heap.removeWhere((f) => f.jobId === jobId && f.trigger !== "manual");
-    this.queuedByJob.delete(jobId);
-    this.armTimer();
+    this.dispatch.cancelJob(jobId);
   }
 
   onRunFinished(fn: (e: RunFinished) => void): () => void {
@@ -160,14 +142,15 @@ export class Engine {
   status(): EngineStatus {
     const now = this.o.clock.now();
     const leader = this.isLeader(now);
+    const d = this.dispatch.stats();
     return {
       isLeader: leader,
       token: leader ? this.token : null,
       leaseExpiresAt: leader ? this.leaseValidUntil : null,
       paused: this.paused,
-      nextWakeupAt: this.heap.peek()?.due ?? null,
-      inFlight: this.inFlight,
-      queued: this.heap.size + this.waiting.length,
+      nextWakeupAt: d.nextDue,
+      inFlight: d.inFlight,
+      queued: d.queued,
     };
   }
 
@@ -207,14 +190,17 @@ export class Engine {
       if (this.token !== null) {
         const ok = await store.renewLease(SCHEDULER_LEASE, instanceId, this.token, sentAt, leaseTtlMs);
         // Validity counts from when the renewal was sent; a reply after that has run out is too late.
-        if (ok && clock.now() < sentAt + leaseTtlMs) this.leaseValidUntil = sentAt + leaseTtlMs;
-        else this.stepDown(ok ? "lease renewal came back after the lease had run out" : "lease lost");
+        if (ok && clock.now() < sentAt + leaseTtlMs) {
+          this.leaseValidUntil = sentAt + leaseTtlMs;
+          this.dispatch.setLease(this.token, this.leaseValidUntil);
+        } else this.stepDown(ok ? "lease renewal came back after the lease had run out" : "lease lost");
       }
       if (this.token === null) {
         const lease = await store.acquireLease(SCHEDULER_LEASE, instanceId, sentAt, leaseTtlMs);
         if (lease && clock.now() < sentAt + leaseTtlMs) {
           this.token = lease.token;
           this.leaseValidUntil = sentAt + leaseTtlMs;
+          this.dispatch.setLease(this.token, this.leaseValidUntil);
           this.o.logger.info("became leader", { token: lease.token });
           try {
             await this.recover();
@@ -248,13 +234,8 @@ export class Engine {
 
   /** Forgets claimed, unsent fires; they stay pending in the database for whoever leads next. */
   private dropClaims(reason: string): void {
-    const n = this.heap.size + this.waiting.length;
-    this.heap.clear();
-    this.waiting.length = 0;
-    this.queuedByJob.clear();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.timerDue = Infinity;
+    this.dispatch.setLease(null, 0);
+    const n = this.dispatch.drop();
     if (n > 0) this.o.logger.info("dropped claimed fires", { reason, count: n });
   }
 
@@ -323,8 +304,7 @@ export class Engine {
         const claimed = await store.claim(planned.map((p) => p.item), lease, claimId, now);
         // A claim that committed after our lease ran out (by our clock) is left to the next holder's recovery.
         if (!this.isLeader() || this.token !== token) return;
-        for (const p of planned) if (claimed.has(p.row.id)) for (const f of p.fires) this.heap.push(f);
-        this.armTimer();
+        this.dispatch.enqueue(planned.flatMap((p) => (claimed.has(p.row.id) ? p.fires : [])));
         if (claimed.size < planned.length) more = false; // others moved those jobs; re-read next tick
       }
       const manual = await store.takeManualRuns(lease, 100);
@@ -356,141 +336,38 @@ export class Engine {
   private async enqueueRuns(runs: RunRow[], token: number, kind: "manual" | "recovery"): Promise<void> {
     const jobs = new Map((await this.o.store.getJobs(runs.map((r) => r.jobId))).map((j) => [j.id, j]));
     const now = this.o.clock.now();
+    const fires: Fire[] = [];
     for (const r of runs) {
       const row = jobs.get(r.jobId);
       if (!row) {
-        this.writer.push(update(r.id, token, { status: "skipped", attempts: r.attempts, finishedAt: now, error: "cancelled: job deleted" }));
+        this.writer.push(runUpdate(r.id, token, { status: "skipped", attempts: r.attempts, finishedAt: now, error: "cancelled: job deleted" }));
         continue;
       }
       const def = rowToDefinition(row);
       const lateMs = now - r.scheduledAt;
       if (kind === "recovery" && r.status === "pending" && lateMs > def.misfire.graceMs && def.misfire.policy !== "all") {
         // Claimed but never sent, and now a misfire: the job's policy decides (its own catch-up covers "once").
-        this.writer.push(update(r.id, token, { status: "missed", attempts: r.attempts, finishedAt: now, error: `missed: recovered ${lateMs} ms after its time, beyond the grace of ${def.misfire.graceMs} ms (misfire policy ${def.misfire.policy})` }));
+        this.writer.push(runUpdate(r.id, token, { status: "missed", attempts: r.attempts, finishedAt: now, error: `missed: recovered ${lateMs} ms after its time, beyond the grace of ${def.misfire.graceMs} ms (misfire policy ${def.misfire.policy})` }));
         continue;
       }
       const trigger: RunTrigger = kind === "manual" ? "manual" : "recovery";
-      this.heap.push({ due: Math.max(r.scheduledAt, now), runId: r.id, jobId: r.jobId, jobName: r.jobName, scheduledAt: r.scheduledAt, trigger, attempt: r.attempts + 1, token, def });
+      fires.push({ due: Math.max(r.scheduledAt, now), runId: r.id, jobId: r.jobId, jobName: r.jobName, scheduledAt: r.scheduledAt, trigger, attempt: r.attempts + 1, token, def });
     }
-    this.armTimer();
+    this.dispatch.enqueue(fires);
   }
 
-  // ---- timers and firing --------------------------------------------------------------------
+  // ---- firing (in dispatch) ----------------------------------------------------------------
 
-  private armTimer(): void {
-    const next = this.heap.peek();
-    if (!next || !this.running || this.o.manual) return;
-    if (this.timer && this.timerDue <= next.due) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerDue = next.due;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.timerDue = Infinity;
-      this.fireDue();
-    }, Math.max(0, next.due - this.o.clock.now()));
-  }
-
-  /** Sends every fire whose time has come. Public for tests with a fake clock. */
+  /** Sends what is due now: tests in manual mode with a fake clock. */
   fireDue(): void {
-    const now = this.o.clock.now();
-    if (!this.isLeader(now)) {
-      // Paused past the TTL (SIGSTOP, a long GC, a slow disk): what we claimed belongs to the next holder now.
-      this.stepDown("lease ran out before fire time");
-      return;
-    }
-    // Bun may run a timer up to 1 ms early: compare against due, never assume.
-    while (this.heap.size > 0 && this.heap.peek()!.due <= now) this.admit(this.heap.pop()!);
-    this.armTimer();
-  }
-
-  /** Applies the overlap policy, then the in-flight cap. */
-  private admit(f: Fire): void {
-    const busy = (this.inFlightByJob.get(f.jobId) ?? 0) > 0;
-    if (busy && f.trigger !== "manual" && f.trigger !== "recovery") {
-      if (f.def.overlap === "skip") {
-        const now = this.o.clock.now();
-        this.writer.push(update(f.runId, f.token, { status: "skipped", attempts: 0, finishedAt: now, error: "skipped: the previous run was still in flight (overlap policy skip)" }));
-        this.logFire(f, now, "skipped", null);
-        this.emit({ runId: f.runId, jobId: f.jobId, status: "skipped" });
-        return;
-      }
-      if (f.def.overlap === "queue") {
-        const q = this.queuedByJob.get(f.jobId) ?? [];
-        q.push(f);
-        this.queuedByJob.set(f.jobId, q);
-        return;
-      }
-    }
-    this.inFlightByJob.set(f.jobId, (this.inFlightByJob.get(f.jobId) ?? 0) + 1);
-    if (this.inFlight >= this.o.maxInFlight) {
-      this.waiting.push(f);
-      return;
-    }
-    this.launch(f);
-  }
-
-  private launch(f: Fire): void {
-    this.inFlight++;
-    const p = this.execute(f).finally(() => {
-      this.active.delete(p);
-      this.inFlight--;
-      const left = (this.inFlightByJob.get(f.jobId) ?? 1) - 1;
-      if (left <= 0) this.inFlightByJob.delete(f.jobId);
-      else this.inFlightByJob.set(f.jobId, left);
-      if (!this.running) return;
-      const queued = this.queuedByJob.get(f.jobId);
-      if (left <= 0 && queued && queued.length > 0) {
-        const next = queued.shift()!;
-        if (queued.length === 0) this.queuedByJob.delete(f.jobId);
-        this.admit(next);
-      }
-      const w = this.waiting.shift();
-      if (w) this.launch(w);
-    });
-    this.active.add(p);
-  }
-
-  /** Sends one run: attempts with exponential backoff, progress and result to the batched writer. */
-  private async execute(f: Fire): Promise<void> {
-    const { clock } = this.o;
-    const t = f.def.target;
-    const startedAt = clock.now();
-    let attempt = f.attempt;
-    const last = f.attempt - 1 + t.retry.maxAttempts;
-    let result: AttemptResult;
-    for (;;) {
-      this.writer.push(update(f.runId, f.token, { status: "running", attempts: attempt, startedAt }));
-      result = await sendAttempt(t, { jobId: f.jobId, runId: f.runId, scheduledAt: f.scheduledAt, attempt, userAgent: `cronhook/${this.o.version}` }, () => clock.now());
-      if (result.outcome === "succeeded" || attempt >= last || !this.running) break;
-      const backoff = Math.min(t.retry.maxBackoffMs, t.retry.backoffMs * 2 ** (attempt - f.attempt));
-      await Bun.sleep(backoff);
-      if (!this.running) break;
-      attempt++;
-    }
-    const finishedAt = clock.now();
-    const status: RunStatus = result.outcome;
-    this.writer.push(
-      update(f.runId, f.token, {
-        status, attempts: attempt, startedAt, finishedAt, httpStatus: result.httpStatus,
-        durationMs: finishedAt - startedAt, response: result.response, error: result.error,
-      }),
-    );
-    this.logFire(f, startedAt, status, result);
-    this.emit({ runId: f.runId, jobId: f.jobId, status });
-  }
-
-  private logFire(f: Fire, firedAt: number, status: RunStatus, r: AttemptResult | null): void {
-    this.o.logger.info("fire", {
-      jobId: f.jobId, runId: f.runId, trigger: f.trigger, scheduledAt: new Date(f.scheduledAt).toISOString(),
-      firedAt: new Date(firedAt).toISOString(), lateMs: firedAt - f.scheduledAt, status,
-      httpStatus: r?.httpStatus ?? null, durationMs: r?.durationMs ?? null,
-    });
+    this.dispatch.fireDue();
   }
 
   private emit(e: RunFinished): void {
     if (!TERMINAL_STATUSES.has(e.status)) return;
-    // Listeners (run-now waiters) hear after the result is on its way to the database.
-    void this.writer.flush().finally(() => {
+    // Listeners (run-now waiters) hear once the result is in the database, at the writer's next flush.
+    if (this.listeners.size === 0) return;
+    void this.writer.whenWritten().then(() => {
       for (const fn of this.listeners) fn(e);
     });
   }
@@ -499,11 +376,4 @@ export class Engine {
   flush(): Promise<void> {
     return this.writer.flush();
   }
-}
-
-function update(id: string, token: number, u: Partial<RunUpdate> & { status: string; attempts: number }): RunUpdate {
-  return {
-    id, token, status: u.status, attempts: u.attempts, startedAt: u.startedAt ?? null, finishedAt: u.finishedAt ?? null,
-    httpStatus: u.httpStatus ?? null, durationMs: u.durationMs ?? null, response: u.response ?? null, error: u.error ?? null,
-  };
 }

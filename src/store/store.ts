@@ -5,6 +5,9 @@ import type { Client, InStatement } from "@libsql/client";
 import { jobs, leases, runs, settings, instances } from "./schema.ts";
 import { openClient, withBusyRetry, isFileUrl, type DbOptions } from "./client.ts";
 import { migrate, isMigrated } from "./migrate.ts";
+import type { RunUpdate } from "../domain/fire.ts";
+
+export type { RunUpdate };
 
 export type JobRow = typeof jobs.$inferSelect;
 export type NewJobRow = typeof jobs.$inferInsert;
@@ -43,19 +46,6 @@ export interface ClaimItem {
   runs: NewRunRow[]; // pending / missed rows to insert if, and only if, the CAS succeeds
 }
 
-/** A result or progress write for one run, guarded by the lease token that owns it. */
-export interface RunUpdate {
-  id: string;
-  token: number | null;
-  status: string;
-  attempts: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  httpStatus: number | null;
-  durationMs: number | null;
-  response: string | null;
-  error: string | null;
-}
 
 export const SCHEDULER_LEASE = "scheduler";
 const CHUNK = 200;
@@ -280,7 +270,8 @@ export class Store {
     return this.db
       .select()
       .from(jobs)
-      .where(and(isNotNull(jobs.nextFireAt), sql`${jobs.nextFireAt} <= ${until}`, eq(jobs.state, "active")))
+      // next_fire_at is null unless the job is active: the partial index on it is the whole queue.
+      .where(and(isNotNull(jobs.nextFireAt), sql`${jobs.nextFireAt} <= ${until}`))
       .orderBy(asc(jobs.nextFireAt))
       .limit(limit);
   }

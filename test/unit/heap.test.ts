@@ -1,6 +1,6 @@
 // MinHeap: pops in due order for any input, removeWhere keeps that order, clear empties it.
 import { describe, expect, test } from "bun:test";
-import { MinHeap } from "../../src/engine/heap.ts";
+import { MinHeap } from "../../src/dispatch/heap.ts";
 
 /** mulberry32: a small seeded generator, so every run sees the same "random" input. */
 function rng(seed: number): () => number {

@@ -1,0 +1,215 @@
+// Fires claimed slots on time: one timer over a min-heap, the overlap policy, an in-flight cap,
+// attempts with backoff, and a report of every run's progress. Runs in a worker thread (or in-process).
+import type { Clock } from "../domain/clock.ts";
+import { runUpdate, type Fire, type RunFinished, type RunUpdate } from "../domain/fire.ts";
+import type { RunStatus } from "../domain/job.ts";
+import type { Logger } from "../log/logger.ts";
+import { MinHeap } from "./heap.ts";
+import { sendAttempt, type AttemptResult } from "./send.ts";
+
+export interface DispatcherOptions {
+  clock: Clock;
+  logger: Logger;
+  maxInFlight: number;
+  version: string;
+  /** No timers: the owner calls fireDue() (fake-clock tests). */
+  manual: boolean;
+  onUpdate(u: RunUpdate): void;
+  onFinished(e: RunFinished): void;
+  /** A timer found the lease over by this clock: nothing was sent, everything queued was dropped. */
+  onLeaseLost(): void;
+}
+
+export interface DispatchStats {
+  inFlight: number;
+  queued: number;
+  nextDue: number | null;
+}
+
+/** What the engine needs of a dispatcher, in-process or across a worker boundary. */
+export interface DispatchPort {
+  enqueue(fires: Fire[]): void;
+  setLease(token: number | null, validUntil: number): void;
+  /** Forgets every queued, unsent fire; returns how many (in-process) or -1 (not known yet). */
+  drop(): number;
+  cancelJob(jobId: string): void;
+  /** Sends what is due now (manual mode). */
+  fireDue(): void;
+  stats(): DispatchStats;
+  /** Stops firing, waits for in-flight runs up to graceMs, reports their results. */
+  stop(graceMs: number): Promise<void>;
+}
+
+export class Dispatcher implements DispatchPort {
+  private heap = new MinHeap<Fire>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerDue = Infinity;
+  private token: number | null = null;
+  private validUntil = 0;
+  private stopped = false;
+  private inFlight = 0;
+  private readonly inFlightByJob = new Map<string, number>();
+  private readonly queuedByJob = new Map<string, Fire[]>();
+  private readonly waiting: Fire[] = [];
+  private readonly active = new Set<Promise<void>>();
+
+  constructor(private readonly o: DispatcherOptions) {}
+
+  enqueue(fires: Fire[]): void {
+    if (this.stopped) return;
+    for (const f of fires) this.heap.push(f);
+    this.arm();
+  }
+
+  setLease(token: number | null, validUntil: number): void {
+    this.token = token;
+    this.validUntil = token === null ? 0 : validUntil;
+  }
+
+  drop(): number {
+    const n = this.heap.size + this.waiting.length + [...this.queuedByJob.values()].reduce((a, q) => a + q.length, 0);
+    this.heap.clear();
+    for (const f of this.waiting.splice(0)) this.release(f.jobId);
+    this.queuedByJob.clear();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerDue = Infinity;
+    return n;
+  }
+
+  cancelJob(jobId: string): void {
+    this.heap.removeWhere((f) => f.jobId === jobId && f.trigger !== "manual");
+    this.queuedByJob.delete(jobId);
+    this.arm();
+  }
+
+  stats(): DispatchStats {
+    return { inFlight: this.inFlight, queued: this.heap.size + this.waiting.length, nextDue: this.heap.peek()?.due ?? null };
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    this.drop();
+    const deadline = Date.now() + graceMs;
+    while (this.active.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.all(this.active), Bun.sleep(Math.max(1, deadline - Date.now()))]);
+    }
+  }
+
+  private arm(): void {
+    const next = this.heap.peek();
+    if (!next || this.stopped || this.o.manual) return;
+    if (this.timer && this.timerDue <= next.due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = next.due;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerDue = Infinity;
+      this.fireDue();
+    }, Math.max(0, next.due - this.o.clock.now()));
+  }
+
+  fireDue(): void {
+    const now = this.o.clock.now();
+    if (this.heap.size === 0) return;
+    if (this.token === null || now >= this.validUntil) {
+      // Paused past the TTL (SIGSTOP, a long GC, a slow disk): what we claimed belongs to the next holder now.
+      const n = this.drop();
+      this.o.logger.warn("lease over at fire time; dropped claimed fires", { count: n });
+      this.o.onLeaseLost();
+      return;
+    }
+    // Bun may run a timer up to 1 ms early: compare against due, never assume.
+    while (this.heap.size > 0 && this.heap.peek()!.due <= now) this.admit(this.heap.pop()!);
+    this.arm();
+  }
+
+  /** Applies the overlap policy, then the in-flight cap. */
+  private admit(f: Fire): void {
+    const busy = (this.inFlightByJob.get(f.jobId) ?? 0) > 0;
+    if (busy && f.trigger !== "manual" && f.trigger !== "recovery") {
+      if (f.def.overlap === "skip") {
+        const now = this.o.clock.now();
+        this.o.onUpdate(runUpdate(f.runId, f.token, { status: "skipped", attempts: 0, finishedAt: now, error: "skipped: the previous run was still in flight (overlap policy skip)" }));
+        this.logFire(f, now, "skipped", null);
+        this.o.onFinished({ runId: f.runId, jobId: f.jobId, status: "skipped" });
+        return;
+      }
+      if (f.def.overlap === "queue") {
+        const q = this.queuedByJob.get(f.jobId) ?? [];
+        q.push(f);
+        this.queuedByJob.set(f.jobId, q);
+        return;
+      }
+    }
+    this.inFlightByJob.set(f.jobId, (this.inFlightByJob.get(f.jobId) ?? 0) + 1);
+    if (this.inFlight >= this.o.maxInFlight) {
+      this.waiting.push(f);
+      return;
+    }
+    this.launch(f);
+  }
+
+  private release(jobId: string): number {
+    const left = (this.inFlightByJob.get(jobId) ?? 1) - 1;
+    if (left <= 0) this.inFlightByJob.delete(jobId);
+    else this.inFlightByJob.set(jobId, left);
+    return left;
+  }
+
+  private launch(f: Fire): void {
+    this.inFlight++;
+    const p = this.execute(f).finally(() => {
+      this.active.delete(p);
+      this.inFlight--;
+      const left = this.release(f.jobId);
+      if (this.stopped) return;
+      const queued = this.queuedByJob.get(f.jobId);
+      if (left <= 0 && queued && queued.length > 0) {
+        const next = queued.shift()!;
+        if (queued.length === 0) this.queuedByJob.delete(f.jobId);
+        this.admit(next);
+      }
+      const w = this.waiting.shift();
+      if (w) this.launch(w);
+    });
+    this.active.add(p);
+  }
+
+  /** Sends one run: attempts with exponential backoff; progress and result reported. */
+  private async execute(f: Fire): Promise<void> {
+    const { clock } = this.o;
+    const t = f.def.target;
+    const startedAt = clock.now();
+    let attempt = f.attempt;
+    const last = f.attempt - 1 + t.retry.maxAttempts;
+    let result: AttemptResult;
+    for (;;) {
+      this.o.onUpdate(runUpdate(f.runId, f.token, { status: "running", attempts: attempt, startedAt }));
+      result = await sendAttempt(t, { jobId: f.jobId, runId: f.runId, scheduledAt: f.scheduledAt, attempt, userAgent: `cronhook/${this.o.version}` }, () => clock.now());
+      if (result.outcome === "succeeded" || attempt >= last || this.stopped) break;
+      await Bun.sleep(Math.min(t.retry.maxBackoffMs, t.retry.backoffMs * 2 ** (attempt - f.attempt)));
+      if (this.stopped) break;
+      attempt++;
+    }
+    const finishedAt = clock.now();
+    const status: RunStatus = result.outcome;
+    this.o.onUpdate(
+      runUpdate(f.runId, f.token, {
+        status, attempts: attempt, startedAt, finishedAt, httpStatus: result.httpStatus,
+        durationMs: finishedAt - startedAt, response: result.response, error: result.error,
+      }),
+    );
+    this.logFire(f, startedAt, status, result);
+    this.o.onFinished({ runId: f.runId, jobId: f.jobId, status });
+  }
+
+  private logFire(f: Fire, firedAt: number, status: RunStatus, r: AttemptResult | null): void {
+    if (!this.o.logger.enabled("info")) return;
+    this.o.logger.info("fire", {
+      jobId: f.jobId, runId: f.runId, trigger: f.trigger, scheduledAt: new Date(f.scheduledAt).toISOString(),
+      firedAt: new Date(firedAt).toISOString(), lateMs: firedAt - f.scheduledAt, status,
+      httpStatus: r?.httpStatus ?? null, durationMs: r?.durationMs ?? null,
+    });
+  }
+}

@@ -1,0 +1,87 @@
+// The dispatch worker thread: timers and outbound HTTP away from the main thread, whose database
+// work (claims, result writes: the native driver runs on the JS thread) would otherwise delay fires.
+import { systemClock } from "../domain/clock.ts";
+import type { Fire, RunFinished, RunUpdate } from "../domain/fire.ts";
+import { createLogger, type LogFields, type LogLevel } from "../log/logger.ts";
+import { Dispatcher } from "./dispatcher.ts";
+
+declare const self: Worker;
+
+export type ToWorker =
+  | { t: "init"; maxInFlight: number; version: string; logLevel: LogLevel; logBase: LogFields }
+  | { t: "enqueue"; fires: Fire[] }
+  | { t: "lease"; token: number | null; validUntil: number }
+  | { t: "drop" }
+  | { t: "cancel"; jobId: string }
+  | { t: "stop"; graceMs: number };
+
+export type FromWorker =
+  | { t: "report"; updates: RunUpdate[]; finished: RunFinished[]; inFlight: number; queued: number; nextDue: number | null }
+  | { t: "dropped"; count: number }
+  | { t: "leaseLost" }
+  | { t: "stopped" };
+
+let d: Dispatcher | null = null;
+let updates: RunUpdate[] = [];
+let finished: RunFinished[] = [];
+let reportTimer: ReturnType<typeof setTimeout> | null = null;
+
+function post(m: FromWorker): void {
+  self.postMessage(m);
+}
+
+/** Progress leaves in small batches: one message per few milliseconds, not one per run. */
+function report(): void {
+  if (reportTimer) clearTimeout(reportTimer);
+  reportTimer = null;
+  if (!d) return;
+  const s = d.stats();
+  post({ t: "report", updates, finished, inFlight: s.inFlight, queued: s.queued, nextDue: s.nextDue });
+  updates = [];
+  finished = [];
+}
+function soon(): void {
+  reportTimer ??= setTimeout(report, 5);
+}
+
+self.onmessage = async (ev: MessageEvent<ToWorker>) => {
+  const m = ev.data;
+  switch (m.t) {
+    case "init":
+      d = new Dispatcher({
+        clock: systemClock,
+        logger: createLogger({ level: m.logLevel, base: m.logBase }),
+        maxInFlight: m.maxInFlight,
+        version: m.version,
+        manual: false,
+        onUpdate: (u) => {
+          updates.push(u);
+          soon();
+        },
+        onFinished: (e) => {
+          finished.push(e);
+          soon();
+        },
+        onLeaseLost: () => post({ t: "leaseLost" }),
+      });
+      return;
+    case "enqueue":
+      d?.enqueue(m.fires);
+      soon();
+      return;
+    case "lease":
+      d?.setLease(m.token, m.validUntil);
+      return;
+    case "drop":
+      post({ t: "dropped", count: d?.drop() ?? 0 });
+      return;
+    case "cancel":
+      d?.cancelJob(m.jobId);
+      return;
+    case "stop":
+      await d?.stop(m.graceMs);
+      report();
+      post({ t: "stopped" });
+      return;
+  }
+};
