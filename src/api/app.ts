@@ -10,6 +10,7 @@ import { registerDocs } from "./docs.ts";
 import { defaultHook, errorHandler, notFoundHandler, problemResponse, titleFor } from "./errors.ts";
 import { requestContext } from "./request-context.ts";
 import { registerRoutes } from "./routes/index.ts";
+import { registerUi } from "../ui/ui.ts";
 
 export function createApp(deps: { services: Services; config: Config; logger: Logger }): OpenAPIHono<AppEnv> {
   const { config, logger } = deps;
@@ -35,6 +36,7 @@ export function createApp(deps: { services: Services; config: Config; logger: Lo
   registerSecurityScheme(app);
   registerRoutes(app, deps satisfies ApiDeps);
   registerDocs(app, config);
+  registerUi(app);
 
   app.onError(errorHandler(logger));
   app.notFound(notFoundHandler(() => app.routes));
