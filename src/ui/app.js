@@ -1575,6 +1575,11 @@ function start() {
     toast("Token forgotten for this tab.");
     render();
   });
+  // The skip link moves focus only: following its #main would be a route change in a hash-routed page.
+  $(".skip").addEventListener("click", (e) => {
+    e.preventDefault();
+    $("#main").focus();
+  });
   window.addEventListener("hashchange", render);
   setInterval(tick, 1000);
   setInterval(() => {
