@@ -2,6 +2,7 @@
 // Composition root: `serve` (config -> store -> engine -> app -> Bun.serve), `migrate`, `openapi`, `--version`, and the client commands (src/cli).
 import { ConfigError, SERVE_HELP, VERSION, loadConfig } from "./config/config.ts";
 import { versionLine } from "./cli/version.ts";
+import { createLogger } from "./log/logger.ts";
 // The server side (runtime, store) is imported by the commands that use it, so client commands start without it.
 
 const HELP = `cronhook ${VERSION}: scheduled HTTP jobs
@@ -42,7 +43,9 @@ async function serve(argv: string[]): Promise<number> {
     }
   }
   const server = Bun.serve({ hostname: config.host, port: config.port, fetch: rt.app.fetch, idleTimeout: 120 });
-  rt.logger.info("listening", { url: `http://${config.host}:${server.port}`, db: redactDb(config.dbUrl), version: VERSION });
+  // Always said (unless silent), whatever the level: scripts and supervisors read the URL from it.
+  const startup = config.logLevel === "silent" ? rt.logger : createLogger({ level: "info", base: { instanceId: config.instanceId } });
+  startup.info("listening", { url: `http://${config.host}:${server.port}`, db: redactDb(config.dbUrl), version: VERSION });
   await rt.start();
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -6,20 +6,43 @@ export const ROOT = join(import.meta.dir, "..", "..");
 
 export interface Instance {
   url: string;
-  proc: Subprocess<"ignore", "pipe", "pipe">;
+  proc: Subprocess<"ignore", "pipe" | "ignore", "pipe">;
   lines: string[];
   kill(signal?: NodeJS.Signals | number): void;
   exited: Promise<number>;
 }
 
-export async function startInstance(args: string[], env: Record<string, string> = {}, timeoutMs = 10_000): Promise<Instance> {
-  const proc = Bun.spawn(["bun", join(ROOT, "src/main.ts"), "serve", "--port", "0", ...args], {
+export interface StartOptions {
+  /** The program to run instead of `bun src/main.ts` (e.g. the compiled binary). */
+  command?: string[];
+  /** Send stdout to this file instead of keeping lines in memory (benchmarks: thousands of fire lines a second). */
+  logFile?: string;
+  timeoutMs?: number;
+}
+
+export async function startInstance(args: string[], env: Record<string, string> = {}, timeoutMs = 10_000, opts: StartOptions = {}): Promise<Instance> {
+  const command = opts.command ?? ["bun", join(ROOT, "src/main.ts")];
+  const proc = Bun.spawn([...command, "serve", "--port", "0", ...args], {
     cwd: ROOT,
     env: { ...process.env, CRONHOOK_LOG_LEVEL: "info", ...env },
     stdin: "ignore",
-    stdout: "pipe",
+    stdout: opts.logFile ? Bun.file(opts.logFile) : "pipe",
     stderr: "pipe",
-  });
+  }) as Subprocess<"ignore", "pipe", "pipe">;
+  if (opts.logFile) {
+    const file = opts.logFile;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = await Bun.file(file).text().catch(() => "");
+      const m = text.match(/"msg":"listening"[^\n]*"url":"([^"]+)"/);
+      if (m) return { url: m[1]!, proc, lines: [], kill: (sig = "SIGKILL") => proc.kill(sig), exited: proc.exited };
+      if (proc.exitCode !== null || Date.now() > deadline) {
+        proc.kill(9);
+        throw new Error(`instance did not start: ${await new Response(proc.stderr).text()}\n${text.slice(-2000)}`);
+      }
+      await Bun.sleep(10);
+    }
+  }
   const lines: string[] = [];
   let url: string | null = null;
   const reader = (async () => {

@@ -26,18 +26,21 @@ function workerUrl(): string {
 }
 
 export class WorkerPort implements DispatchPort {
-  private readonly worker: Worker;
+  private worker: Worker | null = null;
   private last: DispatchStats = { inFlight: 0, queued: 0, nextDue: null };
   private stopped: (() => void) | null = null;
 
-  constructor(private readonly o: WorkerPortOptions) {
-    this.worker = new Worker(workerUrl());
-    this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.receive(ev.data);
-    this.worker.onerror = (ev) => o.logger.error("dispatch worker error", { err: ev.message });
-    this.send({ t: "init", maxInFlight: o.maxInFlight, version: o.version, logLevel: o.logLevel, logBase: o.logBase });
-  }
+  constructor(private readonly o: WorkerPortOptions) {}
 
+  /** The thread starts with the first message, so a runtime that never fires (API tests, `openapi`) has none. */
   private send(m: ToWorker): void {
+    if (!this.worker) {
+      const o = this.o;
+      this.worker = new Worker(workerUrl());
+      this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.receive(ev.data);
+      this.worker.onerror = (ev) => o.logger.error("dispatch worker error", { err: ev.message });
+      this.worker.postMessage({ t: "init", maxInFlight: o.maxInFlight, version: o.version, logLevel: o.logLevel, logBase: o.logBase } satisfies ToWorker);
+    }
     this.worker.postMessage(m);
   }
 
@@ -89,9 +92,11 @@ export class WorkerPort implements DispatchPort {
   }
 
   async stop(graceMs: number): Promise<void> {
+    if (!this.worker) return;
     const done = new Promise<void>((resolve) => (this.stopped = resolve));
     this.send({ t: "stop", graceMs });
     await Promise.race([done, Bun.sleep(graceMs + 1000)]);
     this.worker.terminate();
+    this.worker = null;
   }
 }
