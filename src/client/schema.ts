@@ -392,6 +392,29 @@ export interface components {
             /** @enum {string} */
             type: "date";
             at: string;
+        } | {
+            /** @enum {string} */
+            type: "fields";
+            year?: string;
+            month?: string;
+            day?: string;
+            week?: string;
+            day_of_week?: string;
+            hour?: string;
+            minute?: string;
+            second?: string;
+            timezone: string;
+            /** @description Read-only: all eight fields after defaulting, as APScheduler prints them. */
+            effective: {
+                year: string;
+                month: string;
+                day: string;
+                week: string;
+                day_of_week: string;
+                hour: string;
+                minute: string;
+                second: string;
+            };
         };
         /** @enum {string} */
         JobState: "active" | "paused" | "completed";
@@ -500,7 +523,7 @@ export interface components {
              */
             overlap?: "skip" | "queue" | "allow";
         };
-        TriggerInput: components["schemas"]["CronTriggerInput"] | components["schemas"]["IntervalTriggerInput"] | components["schemas"]["DateTriggerInput"];
+        TriggerInput: components["schemas"]["CronTriggerInput"] | components["schemas"]["IntervalTriggerInput"] | components["schemas"]["DateTriggerInput"] | components["schemas"]["FieldsTriggerInput"];
         CronTriggerInput: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -546,6 +569,68 @@ export interface components {
              * @example 2026-12-01T07:00:00+08:00
              */
             at: string;
+        };
+        /**
+         * @description APScheduler 3 cron fields. Every field must match (AND: unlike crontab, day and day_of_week are not ORed). Each field takes `*`, `*\/n`, `a`, `a-b`, `a-b/n`, `a/n` and comma lists (numbers may be sent as integers). Fields left out: before the smallest field given, `*`; after it, their minimum (month 1, day 1, hour 0, minute 0, second 0); `week` and `day_of_week` are always `*` when left out. `{ day: 1, minute: 20 }` fires at minute 20, second 0 of every hour on the 1st. Daylight saving time follows the cron rules (fixed hours fire once, wildcard hours run on elapsed time).
+         * @example {
+         *       "type": "fields",
+         *       "month": "6-8,11-12",
+         *       "day": "3rd fri",
+         *       "hour": "0-3",
+         *       "timezone": "Europe/Berlin"
+         *     }
+         */
+        FieldsTriggerInput: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "fields";
+            /**
+             * @description 4-digit year (1970-9999).
+             * @example *
+             */
+            year?: string | number;
+            /**
+             * @description Month 1-12 or jan-dec.
+             * @example 6-8,11-12
+             */
+            month?: string | number;
+            /**
+             * @description Day of the month 1-31; also `last`, `last fri`, `1st`..`5th` + weekday (`3rd fri`).
+             * @example 3rd fri
+             */
+            day?: string | number;
+            /**
+             * @description ISO week 1-53.
+             * @example *
+             */
+            week?: string | number;
+            /**
+             * @description Weekday 0-6 with 0 = Monday, or mon-sun (APScheduler's numbering, not crontab's).
+             * @example mon-fri
+             */
+            day_of_week?: string | number;
+            /**
+             * @description Hour 0-23.
+             * @example 0-3
+             */
+            hour?: string | number;
+            /**
+             * @description Minute 0-59.
+             * @example *\/5
+             */
+            minute?: string | number;
+            /**
+             * @description Second 0-59.
+             * @example 0
+             */
+            second?: string | number;
+            /**
+             * @description IANA time zone the fields are read in. Default UTC.
+             * @example Asia/Shanghai
+             */
+            timezone?: string;
         };
         TargetInput: {
             /** @example https://example.test/hook */

@@ -24,7 +24,8 @@ export function firstFire(t: Trigger, b: Bounds, nowMs: number): number | null {
   if (b.maxRuns !== null && b.maxRuns <= 0) return null;
   const startAt = b.startAt;
   switch (t.type) {
-    case "cron": {
+    case "cron":
+    case "fields": {
       const from = startAt !== null && startAt > nowMs ? startAt : nowMs;
       return withinEnd(nextFireAfter(t, from - 1), b);
     }
@@ -74,7 +75,8 @@ export function slotsBetween(t: Trigger, b: Bounds, fromMs: number, toMs: number
       }
       return out;
     }
-    case "cron": {
+    case "cron":
+    case "fields": {
       let f = nextFireAfter(t, lo - 1);
       while (f !== null && f <= hi && out.length < limit) {
         out.push(f);

@@ -42,8 +42,39 @@ export const DateTriggerInput = z
   })
   .openapi("DateTriggerInput");
 
+const apsField = (description: string, example: string | number) =>
+  z.union([z.string().min(1).max(200), z.number().int().min(0).max(9999)]).optional().openapi({ description, example });
+
+export const FieldsTriggerInput = z
+  .strictObject({
+    type: z.literal("fields"),
+    year: apsField("4-digit year (1970-9999).", "*"),
+    month: apsField("Month 1-12 or jan-dec.", "6-8,11-12"),
+    day: apsField("Day of the month 1-31; also `last`, `last fri`, `1st`..`5th` + weekday (`3rd fri`).", "3rd fri"),
+    week: apsField("ISO week 1-53.", "*"),
+    day_of_week: apsField("Weekday 0-6 with 0 = Monday, or mon-sun (APScheduler's numbering, not crontab's).", "mon-fri"),
+    hour: apsField("Hour 0-23.", "0-3"),
+    minute: apsField("Minute 0-59.", "*/5"),
+    second: apsField("Second 0-59.", 0),
+    timezone: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "IANA time zone the fields are read in. Default UTC.", example: "Asia/Shanghai" }),
+  })
+  .openapi("FieldsTriggerInput", {
+    description:
+      "APScheduler 3 cron fields. Every field must match (AND: unlike crontab, day and day_of_week are not ORed). " +
+      "Each field takes `*`, `*/n`, `a`, `a-b`, `a-b/n`, `a/n` and comma lists (numbers may be sent as integers). " +
+      "Fields left out: before the smallest field given, `*`; after it, their minimum (month 1, day 1, hour 0, minute 0, second 0); " +
+      "`week` and `day_of_week` are always `*` when left out. `{ day: 1, minute: 20 }` fires at minute 20, second 0 of every hour on the 1st. " +
+      "Daylight saving time follows the cron rules (fixed hours fire once, wildcard hours run on elapsed time).",
+    example: { type: "fields", month: "6-8,11-12", day: "3rd fri", hour: "0-3", timezone: "Europe/Berlin" },
+  });
+
 export const TriggerInput = z
-  .discriminatedUnion("type", [CronTriggerInput, IntervalTriggerInput, DateTriggerInput])
+  .discriminatedUnion("type", [CronTriggerInput, IntervalTriggerInput, DateTriggerInput, FieldsTriggerInput])
   .openapi("TriggerInput");
 export type TriggerInput = z.infer<typeof TriggerInput>;
 
@@ -57,6 +88,30 @@ export const TriggerOut = z
       anchorAt: z.string(),
     }),
     z.object({ type: z.literal("date"), at: z.string() }),
+    z.object({
+      type: z.literal("fields"),
+      year: z.string().optional(),
+      month: z.string().optional(),
+      day: z.string().optional(),
+      week: z.string().optional(),
+      day_of_week: z.string().optional(),
+      hour: z.string().optional(),
+      minute: z.string().optional(),
+      second: z.string().optional(),
+      timezone: z.string(),
+      effective: z
+        .object({
+          year: z.string(),
+          month: z.string(),
+          day: z.string(),
+          week: z.string(),
+          day_of_week: z.string(),
+          hour: z.string(),
+          minute: z.string(),
+          second: z.string(),
+        })
+        .openapi({ description: "Read-only: all eight fields after defaulting, as APScheduler prints them." }),
+    }),
   ])
   .openapi("Trigger", { example: { type: "cron", expr: "0 */5 * * * *", timezone: "UTC" } });
 export type TriggerOut = z.infer<typeof TriggerOut>;

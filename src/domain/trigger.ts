@@ -1,5 +1,6 @@
 // Trigger semantics: validation/normalisation of the input shapes (trigger-schema.ts) and
 // the "next fire after" arithmetic. Pure: no I/O, no clock; instants are epoch ms.
+import { APS_FIELDS, ApsFieldError, apsFieldStrings, apsNextAfter, compiledApsCron, fieldText, type ApsFieldValues } from "./apscheduler.ts";
 import { cronNextAfter, validateCron, validateTimezone } from "./cron.ts";
 import { parseDuration } from "./duration.ts";
 import { Invalid } from "./errors.ts";
@@ -8,7 +9,9 @@ import type { TriggerInput, TriggerOut } from "./trigger-schema.ts";
 export type Trigger =
   | { type: "cron"; expr: string; timezone: string }
   | { type: "interval"; every: string | number; everyMs: number; anchorAt: number }
-  | { type: "date"; at: number };
+  | { type: "date"; at: number }
+  /** APScheduler 3 cron fields (apscheduler.ts): the fields given, as text, and the zone. */
+  | { type: "fields"; fields: ApsFieldValues; timezone: string };
 
 /** An interval shorter than this is refused. */
 export const MIN_INTERVAL_MS = 100;
@@ -82,6 +85,8 @@ function addYears(ms: number, years: number): number {
  *   ISO date-time with offset or Z, default nowMs.
  * - date: `at` is `"now"` (-> nowMs) or an ISO date-time with offset or Z, at most 5 s in
  *   the past (it then fires at once) and at most 100 years ahead.
+ * - fields: APScheduler cron fields (apscheduler.ts) that match at least once after nowMs, named
+ *   `trigger.<field>` when one is refused; timezone as for cron.
  */
 export function normalizeTrigger(input: TriggerInput, nowMs: number): Trigger {
   switch (input.type) {
@@ -139,6 +144,25 @@ export function normalizeTrigger(input: TriggerInput, nowMs: number): Trigger {
       }
       return { type: "date", at };
     }
+    case "fields": {
+      const tz = input.timezone ?? "UTC";
+      const tzProblem = validateTimezone(tz);
+      if (tzProblem) throw fail("timezone", tzProblem);
+      const fields: ApsFieldValues = {};
+      for (const f of APS_FIELDS) {
+        const v = input[f];
+        if (v !== undefined) fields[f] = fieldText(v);
+      }
+      let next: number | null;
+      try {
+        next = apsNextAfter(compiledApsCron(fields), tz, nowMs);
+      } catch (e) {
+        if (e instanceof ApsFieldError) throw fail(e.field, e.message);
+        throw e;
+      }
+      if (next === null) throw fail(firstGiven(fields), `the fields never match a time after ${new Date(nowMs).toISOString()}`);
+      return { type: "fields", fields, timezone: tz };
+    }
     default: {
       const never: never = input;
       throw Invalid.field(CODE, "trigger.type", `unknown trigger type ${JSON.stringify((never as { type?: unknown }).type)}`);
@@ -151,6 +175,7 @@ export function normalizeTrigger(input: TriggerInput, nowMs: number): Trigger {
  * - cron: see cron.ts (DST rules there).
  * - interval: the slots anchorAt + k*everyMs, k >= 0; before the anchor the first is anchorAt.
  * - date: `at` if it is after afterMs.
+ * - fields: see apscheduler.ts (APScheduler's rules, cron.ts's DST rules).
  */
 export function nextFireAfter(t: Trigger, afterMs: number): number | null {
   switch (t.type) {
@@ -163,7 +188,13 @@ export function nextFireAfter(t: Trigger, afterMs: number): number | null {
     }
     case "date":
       return t.at > afterMs ? t.at : null;
+    case "fields":
+      return apsNextAfter(compiledApsCron(t.fields), t.timezone, afterMs);
   }
+}
+
+function firstGiven(fields: ApsFieldValues): string {
+  return APS_FIELDS.find((f) => fields[f] !== undefined) ?? "type";
 }
 
 /** The API form of a trigger: instants as ISO strings (`toISOString()`). */
@@ -175,5 +206,7 @@ export function triggerToOut(t: Trigger): TriggerOut {
       return { type: "interval", every: t.every, everyMs: t.everyMs, anchorAt: new Date(t.anchorAt).toISOString() };
     case "date":
       return { type: "date", at: new Date(t.at).toISOString() };
+    case "fields":
+      return { type: "fields", ...t.fields, timezone: t.timezone, effective: apsFieldStrings(compiledApsCron(t.fields)) };
   }
 }
