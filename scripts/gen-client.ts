@@ -55,4 +55,6 @@ if (import.meta.main) {
     await Bun.write(SCHEMA_FILE, want);
     console.log(`wrote ${rel} (${want.length} bytes)`);
   }
+  // Exit explicitly: a runtime helper left running (a timer, a worker) must not keep a script alive.
+  process.exit(0);
 }

@@ -1,8 +1,10 @@
 // Measures process start -> first 200 on /healthz of the compiled binary, median of N starts (a figure, not a test).
 //
-//   bun scripts/smoke-start.ts [--bin dist/cronhook] [--runs 10] [--jobs FILE]
+//   bun scripts/smoke-start.ts [--bin dist/cronhook]... [--runs 10] [--jobs FILE]
 //
-// Prints one line per database kind: ":memory:" and a fresh file in a temp directory.
+// Prints one line per executable and database kind (":memory:", and a fresh file in a temp
+// directory). With several --bin, the starts are interleaved, so that a busy machine slows
+// every executable alike and the medians compare.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -10,9 +12,9 @@ import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { bin: { type: "string", default: "dist/cronhook" }, runs: { type: "string", default: "10" }, jobs: { type: "string" } },
+  options: { bin: { type: "string", multiple: true, default: ["dist/cronhook"] }, runs: { type: "string", default: "10" }, jobs: { type: "string" } },
 });
-const bin = resolve(values.bin!);
+const bins = values.bin!.map((b) => resolve(b));
 const runs = Number(values.runs);
 
 /**
@@ -20,7 +22,7 @@ const runs = Number(values.runs);
  * bound, so no request could be answered earlier), then GET /healthz. Polling the port instead
  * would add the poller's own CPU use to the figure on a 2-core machine.
  */
-async function once(db: string, cwd: string): Promise<{ listening: number; healthz: number }> {
+async function once(bin: string, db: string, cwd: string): Promise<{ listening: number; healthz: number }> {
   const args = [bin, "serve", "--port", "0", "--db", db, "--log-level", "info", ...(values.jobs ? ["--jobs", resolve(values.jobs)] : [])];
   const t0 = performance.now();
   const proc = Bun.spawn(args, { cwd, stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
@@ -57,19 +59,24 @@ const median = (xs: number[]) => {
 const dir = mkdtempSync(join(tmpdir(), "cronhook-start-"));
 try {
   for (const kind of [":memory:", "file"] as const) {
-    const healthz: number[] = [];
-    const listening: number[] = [];
+    const healthz = bins.map((): number[] => []);
+    const listening = bins.map((): number[] => []);
     for (let i = 0; i < runs; i++) {
-      const db = kind === "file" ? `file:${join(dir, `start-${i}.db`)}` : ":memory:";
-      const t = await once(db, dir);
-      healthz.push(t.healthz);
-      listening.push(t.listening);
+      for (const [b, bin] of bins.entries()) {
+        const db = kind === "file" ? `file:${join(dir, `start-${b}-${i}.db`)}` : ":memory:";
+        const t = await once(bin, db, dir);
+        healthz[b]!.push(t.healthz);
+        listening[b]!.push(t.listening);
+      }
     }
     const fmt = (n: number) => n.toFixed(1);
-    console.log(
-      `${kind.padEnd(8)} start -> first /healthz: median ${fmt(median(healthz))} ms (min ${fmt(Math.min(...healthz))}, max ${fmt(Math.max(...healthz))}); ` +
-        `-> listening line: median ${fmt(median(listening))} ms  [${runs} starts${values.jobs ? `, --jobs ${values.jobs}` : ""}; ${bin}]`,
-    );
+    for (const [b, bin] of bins.entries()) {
+      const h = healthz[b]!;
+      console.log(
+        `${kind.padEnd(8)} start -> first /healthz: median ${fmt(median(h))} ms (min ${fmt(Math.min(...h))}, max ${fmt(Math.max(...h))}); ` +
+          `-> listening line: median ${fmt(median(listening[b]!))} ms  [${runs} starts${values.jobs ? `, --jobs ${values.jobs}` : ""}; ${bin}]`,
+      );
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

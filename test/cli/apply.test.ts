@@ -204,6 +204,9 @@ describe("apply semantics", () => {
     const bad = await apply("-f", file(`{"jobs": [`, "json"));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("not valid JSON");
+    const badYaml = await apply("-f", file("jobs:\n  - id: y-1\n   trigger: { type: cron }\n"));
+    expect(badYaml.code).toBe(2);
+    expect(badYaml.stderr).toMatch(/not valid YAML: .* at line 3, column \d+/);
     const missing = await apply("-f", join(dir, "nope.yaml"));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("no such file");

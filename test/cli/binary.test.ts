@@ -31,7 +31,7 @@ test(
     const target = startTarget(() => new Response("fired"));
     let server: ServeProcess | null = null;
     try {
-      // A relative file path: the database is created in the empty directory, migrations come from inside the binary.
+      // A relative file path: the database is created in the empty directory; migrations, docs and UI come from inside the binary.
       server = await startServe(["--db", "file:./fresh.db", "--log-level", "info"], { bin, cwd: runDir });
       expect(existsSync(join(runDir, "fresh.db"))).toBe(true);
       expect(server.lines.some((l) => l.includes('"migrations applied"'))).toBe(true);
@@ -40,6 +40,9 @@ test(
       expect(css.status).toBe(200);
       expect((await css.text()).length).toBeGreaterThan(10_000);
       expect(((await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string }).openapi).toBe("3.1.0");
+      const ui = await fetch(`${server.url}/`);
+      expect(ui.status).toBe(200);
+      expect(ui.headers.get("content-type")).toContain("text/html");
 
       const created = await cli(["jobs", "create", "--id", "bin-1", "--url", `${target.url}/fire`, "--every", "1s", "--server", server.url, "--json"], {
         bin,

@@ -225,15 +225,24 @@ describe("serve --jobs", () => {
   test("loads the jobs file at start (PUT semantics), and refuses to start on a job the server rejects", async () => {
     const f = join(dir, "start.yaml");
     writeFileSync(f, `jobs:\n  - { id: boot-1, name: boot, trigger: { type: cron, expr: "0 0 1 1 *" }, target: { url: "${ok.url}/b" } }\n`);
-    const inst = await startServe(["--db", ":memory:", "--jobs", f]);
+    const db = `file:${join(dir, "boot.db")}`;
+    const inst = await startServe(["--db", db, "--jobs", f]);
     try {
       expect(inst.lines.some((l) => l.includes('"jobs file loaded"') && l.includes('"created":1'))).toBe(true);
       const job = await (await fetch(`${inst.url}/v1/jobs/boot-1`)).json();
-      expect(job).toMatchObject({ id: "boot-1", name: "boot", state: "active" });
+      expect(job).toMatchObject({ id: "boot-1", name: "boot", state: "active", version: 1 });
       const again = await cli(["apply", "-f", f, "--server", inst.url]);
       expect(again.stdout).toContain("No changes");
     } finally {
       expect(await inst.stop()).toBe(0);
+    }
+    // Started again on the same database with the same file: the job is found and left as it was.
+    const restarted = await startServe(["--db", db, "--jobs", f]);
+    try {
+      expect(restarted.lines.some((l) => l.includes('"jobs file loaded"') && l.includes('"created":0') && l.includes('"existing":1'))).toBe(true);
+      expect(((await (await fetch(`${restarted.url}/v1/jobs/boot-1`)).json()) as { version: number }).version).toBe(1);
+    } finally {
+      expect(await restarted.stop()).toBe(0);
     }
     const bad = join(dir, "bad-start.yaml");
     writeFileSync(bad, `jobs:\n  - { id: boot-bad, trigger: { type: cron, expr: "nope" }, target: { url: "${ok.url}/b" } }\n`);

@@ -39,7 +39,7 @@ the others; the command then exits 1.
     if (!path) throw new UsageError("-f FILE is required", "cronhook apply --help");
     let file: FileJob[];
     try {
-      file = path === "-" ? parseJobsText(await ctx.stdin(), "stdin") : await readJobsFile(path);
+      file = path === "-" ? await parseJobsText(await ctx.stdin(), "stdin") : await readJobsFile(path);
     } catch (err) {
       if (err instanceof JobsFileError) throw new UsageError(err.message);
       throw err;

@@ -127,7 +127,7 @@ async function jobFromFile(p: Parsed, ctx: Ctx): Promise<JobCreate> {
     throw new UsageError(`${path}: cannot read the file`);
   }
   try {
-    const { id, spec } = checkJob(parseDocument(text, path), path, false);
+    const { id, spec } = checkJob(await parseDocument(text, path), path, false);
     return { ...(id !== undefined ? { id } : {}), ...spec };
   } catch (err) {
     if (err instanceof JobsFileError) throw new UsageError(err.message);
