@@ -46,9 +46,12 @@ export function triggerText(t: Job["trigger"]): string {
     case "date":
       return `at ${time(t.at)}`;
     default: {
-      // A trigger type added to the API after this CLI: show its fields as given.
-      const { type, ...rest } = t as { type: string } & Record<string, unknown>;
-      return `${type} ${JSON.stringify(rest)}`;
+      // A trigger type added to the API after this CLI (e.g. APScheduler fields): its plain fields as k=v.
+      const { type, timezone, ...rest } = t as { type: string; timezone?: unknown } & Record<string, unknown>;
+      const fields = Object.entries(rest)
+        .filter(([, v]) => typeof v === "string" || typeof v === "number")
+        .map(([k, v]) => `${k}=${v}`);
+      return [type, ...fields, ...(typeof timezone === "string" && timezone !== "UTC" ? [timezone] : [])].join(" ");
     }
   }
 }

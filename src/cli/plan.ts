@@ -98,8 +98,12 @@ function fileTrigger(tr: JobSpec["trigger"], server: Job | null): Comparable {
       // "now" means "once, when first applied": an existing date job is not fired again by every apply.
       if (tr.at.trim().toLowerCase() === "now" && server?.trigger.type === "date") return { type: "date" };
       return { type: "date", at: instant(tr.at) };
-    default:
-      return { ...(tr as Comparable) };
+    default: {
+      // A type this CLI does not know in detail: its fields as given, and the usual time zone default.
+      const v: Comparable = { ...(tr as Comparable) };
+      if (v.timezone === undefined && server?.trigger.type === tr.type && "timezone" in server.trigger) v.timezone = "UTC";
+      return v;
+    }
   }
 }
 
@@ -152,7 +156,13 @@ function serverTrigger(tr: Job["trigger"], spec: JobSpec): Comparable {
  */
 function otherTrigger(server: Comparable, file: Comparable): Comparable {
   if (server.type !== file.type) return { ...server };
-  return Object.fromEntries(Object.keys(file).map((k) => [k, server[k]]));
+  const keys = new Set([...Object.keys(file), ...("timezone" in server ? ["timezone"] : [])]);
+  return Object.fromEntries([...keys].map((k) => [k, scalarText(server[k], file[k])]));
+}
+
+/** A server that echoes `3` as `"3"` (APScheduler-style fields) has not changed the field. */
+function scalarText(server: unknown, file: unknown): unknown {
+  return typeof file === "number" && typeof server === "string" && server === String(file) ? file : server;
 }
 
 function definedOnly<T extends object>(o: T | undefined): Partial<T> {

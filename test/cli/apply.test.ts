@@ -171,6 +171,15 @@ describe("apply semantics", () => {
     expect((await api("/v1/jobs/s-1")).state).toBe("active");
   });
 
+  test("a fields (APScheduler) trigger given with numbers, which the server echoes as text, is no change on the second apply", async () => {
+    const p = file(`jobs:\n  - { id: aps-1, name: aps, trigger: { type: fields, day_of_week: mon-fri, hour: 3, minute: 30, timezone: Europe/Berlin }, target: { url: "https://example.test/a" } }\n`);
+    expect((await apply("-f", p)).stdout).toContain("+ aps-1 (aps)");
+    expect((await apply("-f", p)).stdout).toContain("No changes");
+    const moved = await apply("-f", file(`jobs:\n  - { id: aps-1, name: aps, trigger: { type: fields, day_of_week: mon-fri, hour: 4, minute: 30 }, target: { url: "https://example.test/a" } }\n`), "--dry-run");
+    expect(moved.stdout).toContain(`trigger.hour: "3" -> 4`);
+    expect(moved.stdout).toContain(`trigger.timezone: "Europe/Berlin" -> "UTC"`);
+  });
+
   test("reads the file from standard input with -f -", async () => {
     const r = await cli(["apply", "--server", server.url, "-f", "-"], {
       stdin: `jobs:\n  - { id: stdin-1, name: stdin, trigger: { type: interval, every: 1h }, target: { url: "https://example.test/i" } }\n`,

@@ -77,6 +77,14 @@ describe("diffJob", () => {
     expect(diffJob(spec({ trigger: { type: "date", at: "now" } }), date)).toEqual([]);
   });
 
+  test("a trigger type this CLI does not know compares the fields the file gives; a number echoed as text is no change", () => {
+    const fields = serverJob({ trigger: { type: "fields", hour: "3", day_of_week: "mon-fri", timezone: "UTC", effective: { hour: "3" } } as unknown as Job["trigger"] });
+    expect(diffJob(spec({ trigger: { type: "fields", hour: 3, day_of_week: "mon-fri" } as unknown as JobSpec["trigger"] }), fields)).toEqual([]);
+    expect(diffJob(spec({ trigger: { type: "fields", hour: 4 } as unknown as JobSpec["trigger"] }), fields)).toEqual([{ path: "trigger.hour", from: "3", to: 4 }]);
+    const berlin = serverJob({ trigger: { type: "fields", hour: "3", timezone: "Europe/Berlin" } as unknown as Job["trigger"] });
+    expect(diffJob(spec({ trigger: { type: "fields", hour: 3 } as unknown as JobSpec["trigger"] }), berlin)).toEqual([{ path: "trigger.timezone", from: "Europe/Berlin", to: "UTC" }]);
+  });
+
   test("a change of trigger type lists the fields of both", () => {
     expect(diffJob(spec({ trigger: { type: "interval", every: "1h" } }), serverJob())).toEqual([
       { path: "trigger.type", from: "cron", to: "interval" },
