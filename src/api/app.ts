@@ -1,10 +1,12 @@
 // The HTTP API: one OpenAPIHono app with request ids, auth, body limits, every /v1 route, health, OpenAPI and docs.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Services } from "../services/types.ts";
 import { bearerAuth, registerSecurityScheme } from "./auth.ts";
+import { registerCompat } from "./compat/index.ts";
 import type { ApiDeps, AppEnv } from "./context.ts";
 import { registerDocs } from "./docs.ts";
 import { defaultHook, errorHandler, notFoundHandler, problemResponse, titleFor } from "./errors.ts";
@@ -17,6 +19,19 @@ export function createApp(deps: { services: Services; config: Config; logger: Lo
   const app = new OpenAPIHono<AppEnv>({ defaultHook });
 
   app.use("*", requestContext(logger));
+  // CORS before auth: a browser's preflight carries no token. Off unless CRONHOOK_CORS_ORIGINS names origins.
+  if (config.corsOrigins.length > 0) {
+    const origins = config.corsOrigins;
+    app.use(
+      "*",
+      cors({
+        origin: origins.includes("*") ? "*" : origins,
+        allowMethods: ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"],
+        exposeHeaders: ["X-Request-Id", "Location", "ETag"],
+        maxAge: 600,
+      }),
+    );
+  }
   // Auth before the body limit, so an anonymous caller cannot make the server read a large body.
   app.use("/v1/*", bearerAuth(config.apiTokens));
   app.use(
@@ -35,6 +50,7 @@ export function createApp(deps: { services: Services; config: Config; logger: Lo
 
   registerSecurityScheme(app);
   registerRoutes(app, deps satisfies ApiDeps);
+  registerCompat(app, deps);
   registerDocs(app, config);
   registerUi(app);
 

@@ -10,6 +10,10 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host);
 }
 
+/** The compatibility APIs cronhook can serve (CRONHOOK_COMPAT). */
+export const COMPAT_APIS = ["seldom", "ruqi", "apscheduler"] as const;
+export type CompatApi = (typeof COMPAT_APIS)[number];
+
 const intIn = (min: number, max: number) =>
   z.preprocess(
     (v) => (typeof v === "string" && v.trim() === "" ? Number.NaN : v), // "" must not read as 0
@@ -41,6 +45,50 @@ const ConfigSchema = z.object({
   maxInFlight: intIn(1, 10_000).default(64),
   maxBodyBytes: intIn(1024, 64 * 1024 * 1024).default(1024 * 1024),
   jobsFile: z.string().min(1).optional(),
+  // Compatibility APIs (src/api/compat): which are mounted, CORS for browser front ends, RuQi's base URL and time zone.
+  compat: z
+    .union([z.array(z.enum(COMPAT_APIS)), z.string()])
+    .default(COMPAT_APIS.join(","))
+    .transform((v, ctx): CompatApi[] => {
+      if (Array.isArray(v)) return [...new Set(v)];
+      const names = v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+      if (names.length === 1 && names[0] === "none") return [];
+      if (names.length === 1 && names[0] === "all") return [...COMPAT_APIS];
+      const bad = names.filter((n) => !(COMPAT_APIS as readonly string[]).includes(n));
+      if (bad.length > 0 || names.length === 0) {
+        ctx.addIssue({ code: "custom", message: `must be a comma-separated list of ${COMPAT_APIS.join(", ")}, or all, or none` });
+        return z.NEVER;
+      }
+      return [...new Set(names)] as CompatApi[];
+    }),
+  corsOrigins: z
+    .union([z.array(z.string()), z.string()])
+    .default("")
+    .transform((v, ctx): string[] => {
+      const list = (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean);
+      for (const o of list) {
+        if (o !== "*" && !/^https?:\/\/[^/\s]+$/i.test(o)) {
+          ctx.addIssue({ code: "custom", message: `"${o}" is not an origin like https://app.example.test (scheme://host[:port], no path) or *` });
+          return z.NEVER;
+        }
+      }
+      return list;
+    }),
+  ruqiBaseUrl: z
+    .string()
+    .refine((u) => /^https?:\/\/\S+$/i.test(u) && URL.canParse(u), "must be an http:// or https:// URL")
+    .optional(),
+  compatTz: z
+    .string()
+    .default("UTC")
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: tz });
+        return /^[A-Za-z]/.test(tz);
+      } catch {
+        return false;
+      }
+    }, "must be an IANA time zone such as UTC or Asia/Shanghai"),
 });
 
 export type Config = Readonly<Omit<z.output<typeof ConfigSchema>, "instanceId"> & { instanceId: string; version: string }>;
@@ -61,6 +109,10 @@ const OPTIONS: [string, string, keyof z.input<typeof ConfigSchema>][] = [
   ["--max-in-flight", "CRONHOOK_MAX_IN_FLIGHT", "maxInFlight"],
   ["--max-body-bytes", "CRONHOOK_MAX_BODY_BYTES", "maxBodyBytes"],
   ["--jobs", "CRONHOOK_JOBS_FILE", "jobsFile"],
+  ["--compat", "CRONHOOK_COMPAT", "compat"],
+  ["--cors-origins", "CRONHOOK_CORS_ORIGINS", "corsOrigins"],
+  ["--ruqi-base-url", "CRONHOOK_RUQI_BASE_URL", "ruqiBaseUrl"],
+  ["--compat-tz", "CRONHOOK_COMPAT_TZ", "compatTz"],
 ];
 const BOOLEAN_FLAGS = new Set(["--insecure-no-auth"]);
 
@@ -124,9 +176,12 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
   return Object.freeze({ ...c, instanceId: c.instanceId ?? `${hostname()}-${process.pid}`, version: VERSION });
 }
 
-/** A config for tests and embedding: defaults plus overrides, no environment read. */
+/**
+ * A config for tests and embedding: defaults plus overrides, no environment read. The compatibility
+ * APIs are off unless a test asks for them (`compat: ["ruqi"]`), so tests of /v1 see only /v1.
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return Object.freeze({ ...loadConfig([], {}), dbUrl: ":memory:", logLevel: "silent" as const, ...overrides });
+  return Object.freeze({ ...loadConfig([], {}), dbUrl: ":memory:", logLevel: "silent" as const, compat: [], ...overrides });
 }
 
 export interface ClientConfig {

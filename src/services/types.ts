@@ -64,7 +64,11 @@ export interface JobsService {
 export interface RunsService {
   list(filter: RunListFilter): Promise<Page<Run>>;
   get(id: string): Promise<Run>;
-  clear(opts: { jobId?: string; before?: number }): Promise<{ deleted: number }>;
+  /**
+   * Deletes finished runs matching every filter given: `jobId`, `name` (the job's group at the
+   * time of the run), `before` (scheduled before, epoch ms). With `limit`, the oldest `limit` of them only.
+   */
+  clear(opts: { jobId?: string; before?: number; name?: string; limit?: number }): Promise<{ deleted: number }>;
 }
 
 export interface TriggersService {
@@ -73,6 +77,8 @@ export interface TriggersService {
 
 export interface SchedulerService {
   status(): Promise<SchedulerStatus>;
+  /** The scheduler's clock (epoch ms): for callers that show or compute times relative to now. */
+  now(): number;
   wakeup(): Promise<SchedulerStatus>;
   pause(): Promise<SchedulerStatus>;
   resume(): Promise<SchedulerStatus>;
