@@ -35,18 +35,6 @@ const taken = (id: string) => ({ code: "30003", message: `job_id ${id} is used b
 
 // --- OpenAPI ------------------------------------------------------------------------------------
 
-const Envelope = z
-  .object({
-    success: z.boolean(),
-    error: z.object({ code: z.string(), message: z.string() }),
-    data: z.record(z.string(), z.unknown()),
-  })
-  .openapi("SeldomResponse", { example: { success: true, error: { code: "", message: "" }, data: { job_id: "cron_job_333" } } });
-
-const ValidationError = z
-  .object({ detail: z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })) })
-  .openapi("SeldomValidationError", { example: { detail: [{ loc: ["body", "job_id"], msg: "field required", type: "value_error.missing" }] } });
-
 const Task = z
   .object({
     job_id: z.string(),
@@ -54,10 +42,23 @@ const Task = z
     type: z.enum(["cron", "date", "interval"]),
     data: z.record(z.string(), z.union([z.string(), z.number()])),
     request_url: z.string(),
-    next_run_time: z.string().nullable(),
+    next_run_time: z.string().nullable().openapi({ description: "ISO time with +00:00; null while paused." }),
     status: z.enum(["running", "paused"]),
   })
   .openapi("SeldomTask");
+
+const Envelope = z
+  .object({
+    success: z.boolean(),
+    error: z.object({ code: z.string(), message: z.string() }),
+    data: z.union([Task, z.object({ task_list: z.array(Task), total: z.number().int() }), z.record(z.string(), z.unknown())]),
+  })
+  .openapi("SeldomResponse", { example: { success: true, error: { code: "", message: "" }, data: { job_id: "cron_job_333" } } });
+
+const ValidationError = z
+  .object({ detail: z.array(z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })) })
+  .openapi("SeldomValidationError", { example: { detail: [{ loc: ["body", "job_id"], msg: "field required", type: "value_error.missing" }] } });
+
 
 const taskExample = {
   job_id: "cron_job_333",
@@ -195,7 +196,6 @@ const docs = [
     responses: answers("The task.", ok(taskExample)),
   }),
 ];
-void Task;
 
 // --- handlers -------------------------------------------------------------------------------------
 
