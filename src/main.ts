@@ -30,34 +30,60 @@ async function serve(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig(argv);
-  const { createRuntime } = await import("./runtime.ts");
-  const rt = await createRuntime(config);
-  if (config.jobsFile) {
-    try {
-      const { loadJobsFile } = await import("./cli/serve-jobs.ts");
-      const loaded = await loadJobsFile(config.jobsFile, rt.app, config.apiTokens[0]);
-      rt.logger.info("jobs file loaded", { file: config.jobsFile, ...loaded });
-    } catch (err) {
-      await rt.stop();
-      throw err;
-    }
-  }
-  const server = Bun.serve({ hostname: config.host, port: config.port, fetch: rt.app.fetch, idleTimeout: 120 });
-  // Always said (unless silent), whatever the level: scripts and supervisors read the URL from it.
-  const startup = config.logLevel === "silent" ? rt.logger : createLogger({ level: "info", base: { instanceId: config.instanceId } });
-  startup.info("listening", { url: `http://${config.host}:${server.port}`, db: redactDb(config.dbUrl), version: VERSION });
-  await rt.start();
+  const logger = createLogger({ level: config.logLevel, base: { instanceId: config.instanceId } });
+  // A closed stdout (the reading side went away) must not crash the server or flood stderr.
+  process.stdout.on("error", () => {});
+  // Listen first: /healthz ("the process is up") answers while the database opens and the app loads;
+  // every other request waits for them (CI runners poll /healthz right after starting the process).
+  let handler: ((req: Request) => Response | Promise<Response>) | null = null;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const server = Bun.serve({
+    hostname: config.host,
+    port: config.port,
+    idleTimeout: 120,
+    async fetch(req) {
+      if (handler) return handler(req);
+      if (new URL(req.url).pathname === "/healthz") return Response.json({ status: "ok" });
+      await ready;
+      return handler!(req);
+    },
+  });
+  let rt: Awaited<ReturnType<typeof import("./runtime.ts").createRuntime>> | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    rt.logger.info("shutting down", { signal });
+    logger.info("shutting down", { signal });
     await server.stop();
-    await rt.stop();
+    await rt?.stop();
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  try {
+    const { createRuntime } = await import("./runtime.ts");
+    rt = await createRuntime(config, { logger });
+    if (config.jobsFile) {
+      try {
+        const { loadJobsFile } = await import("./cli/serve-jobs.ts");
+        const loaded = await loadJobsFile(config.jobsFile, rt.app, config.apiTokens[0]);
+        rt.logger.info("jobs file loaded", { file: config.jobsFile, ...loaded });
+      } catch (err) {
+        await rt.stop();
+        throw err;
+      }
+    }
+  } catch (err) {
+    server.stop(true);
+    throw err;
+  }
+  handler = rt.app.fetch;
+  markReady();
+  // Said once the API is ready, always (unless silent), whatever the level: scripts and supervisors read the URL from it.
+  const startup = config.logLevel === "silent" ? logger : createLogger({ level: "info", base: { instanceId: config.instanceId } });
+  startup.info("listening", { url: `http://${config.host}:${server.port}`, db: redactDb(config.dbUrl), version: VERSION });
+  if (!stopping) await rt.start();
   return new Promise<number>(() => {}); // runs until a signal
 }
 

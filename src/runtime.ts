@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import type { Config } from "./config/config.ts";
 import { systemClock, type Clock } from "./domain/clock.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
+import { createMetrics } from "./log/metrics.ts";
 import { Store } from "./store/store.ts";
 import { Engine } from "./engine/engine.ts";
 import { createServices } from "./services/services.ts";
@@ -33,13 +34,15 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; logge
     store.close();
     throw err;
   }
+  const metrics = createMetrics();
   const engine = new Engine({
+    metrics,
     store, clock, logger, instanceId: config.instanceId, host: hostname(), version: config.version,
     leaseTtlMs: config.leaseTtlMs, tickMs: config.tickMs, claimWindowMs: config.claimWindowMs, maxInFlight: config.maxInFlight,
     // Fires go out from a worker thread on the real clock; an injected (test) clock keeps them in-process.
     dispatchWorker: clock === systemClock, logLevel: config.logLevel,
   });
-  const services = createServices({ store, engine, clock, instanceId: config.instanceId, version: config.version, leaseTtlMs: config.leaseTtlMs });
+  const services = createServices({ metrics, store, engine, clock, instanceId: config.instanceId, version: config.version, leaseTtlMs: config.leaseTtlMs });
   const app = createApp({ services, config, logger });
   let stopped = false;
   return {

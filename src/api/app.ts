@@ -18,7 +18,7 @@ export function createApp(deps: { services: Services; config: Config; logger: Lo
   const { config, logger } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook });
 
-  app.use("*", requestContext(logger));
+  app.use("*", requestContext(logger, deps.services.metrics.observeRequest));
   // CORS before auth: a browser's preflight carries no token. Off unless CRONHOOK_CORS_ORIGINS names origins.
   if (config.corsOrigins.length > 0) {
     const origins = config.corsOrigins;

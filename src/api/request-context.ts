@@ -7,7 +7,7 @@ export const REQUEST_ID_HEADER = "X-Request-Id";
 // A caller's id is kept only if it is short and printable ASCII without spaces, so it is safe in headers and logs.
 const SANE_ID = /^[\x21-\x7e]{1,200}$/;
 
-export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
+export function requestContext(logger: Logger, observe?: (method: string, status: number) => void): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     const incoming = c.req.header(REQUEST_ID_HEADER);
@@ -23,6 +23,7 @@ export function requestContext(logger: Logger): MiddlewareHandler<AppEnv> {
       status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
     };
+    observe?.(c.req.method, status);
     if (status >= 500) logger.error("request", fields);
     else logger.info("request", fields);
   };

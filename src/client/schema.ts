@@ -322,6 +322,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text format 0.0.4: cronhook_fires_total{status,trigger}, cronhook_attempts_total, cronhook_retries_total, cronhook_missed_total, cronhook_fire_lateness_seconds (histogram), cronhook_run_duration_seconds, cronhook_runs_in_flight, cronhook_fires_queued, cronhook_claim_batch_jobs, cronhook_claim_duration_seconds, cronhook_lease_leader, cronhook_lease_token, cronhook_db_errors_total{op}, cronhook_jobs{state}, cronhook_http_requests_total{method,status}. Like /healthz it needs no token. Fire figures are this instance's own (the leader sends).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3638,6 +3658,30 @@ export interface operations {
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # TYPE cronhook_fires_total counter
+                     *     cronhook_fires_total{status="succeeded",trigger="schedule"} 42
+                     */
+                    "text/plain": string;
                 };
             };
         };

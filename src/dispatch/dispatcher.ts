@@ -132,7 +132,7 @@ export class Dispatcher implements DispatchPort {
         const now = this.o.clock.now();
         this.o.onUpdate(runUpdate(f.runId, f.token, { status: "skipped", attempts: 0, finishedAt: now, error: "skipped: the previous run was still in flight (overlap policy skip)" }));
         this.logFire(f, now, "skipped", null);
-        this.o.onFinished({ runId: f.runId, jobId: f.jobId, status: "skipped" });
+        this.o.onFinished({ runId: f.runId, jobId: f.jobId, status: "skipped", trigger: f.trigger, lateMs: now - f.scheduledAt, attempts: 0, durationMs: 0 });
         return;
       }
       if (f.def.overlap === "queue") {
@@ -201,7 +201,7 @@ export class Dispatcher implements DispatchPort {
       }),
     );
     this.logFire(f, startedAt, status, result);
-    this.o.onFinished({ runId: f.runId, jobId: f.jobId, status });
+    this.o.onFinished({ runId: f.runId, jobId: f.jobId, status, trigger: f.trigger, lateMs: startedAt - f.scheduledAt, attempts: attempt - f.attempt + 1, durationMs: finishedAt - startedAt });
   }
 
   private logFire(f: Fire, firedAt: number, status: RunStatus, r: AttemptResult | null): void {

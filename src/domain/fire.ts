@@ -33,6 +33,12 @@ export interface RunFinished {
   runId: string;
   jobId: string;
   status: RunStatus;
+  trigger: RunTrigger;
+  /** Scheduled time to the first request sent (ms). */
+  lateMs: number;
+  /** Attempts this process sent for the run. */
+  attempts: number;
+  durationMs: number;
 }
 
 export function runUpdate(id: string, token: number | null, u: Partial<RunUpdate> & { status: string; attempts: number }): RunUpdate {

@@ -7,6 +7,7 @@ import { uuidv7 } from "../domain/ids.ts";
 import { TERMINAL_STATUSES, type RunTrigger } from "../domain/job.ts";
 import { jitterFor } from "../domain/schedule.ts";
 import type { LogLevel, Logger } from "../log/logger.ts";
+import { createMetrics, type Metrics } from "../log/metrics.ts";
 import { BatchWriter } from "../dispatch/writer.ts";
 import { Dispatcher, type DispatchPort } from "../dispatch/dispatcher.ts";
 import { WorkerPort } from "../dispatch/worker-port.ts";
@@ -40,6 +41,7 @@ export interface EngineOptions {
   dispatchWorker?: boolean;
   /** Log level for the worker's own logger. */
   logLevel?: LogLevel;
+  metrics?: Metrics;
 }
 
 export interface EngineStatus {
@@ -74,12 +76,23 @@ export class Engine {
   private readonly nonce = crypto.randomUUID().slice(0, 8);
 
   constructor(opts: EngineOptions) {
-    this.o = { claimBatch: 1000, writeIntervalMs: 50, manual: false, dispatchWorker: false, logLevel: "info", ...opts };
+    this.o = { claimBatch: 1000, writeIntervalMs: 50, manual: false, dispatchWorker: false, logLevel: "info", metrics: opts.metrics ?? createMetrics(), ...opts };
+    const m = this.o.metrics;
+    m.registry.onCollect(() => {
+      const st = this.status();
+      m.leader.set(st.isLeader ? 1 : 0);
+      m.token.set(st.token ?? 0);
+      m.inFlight.set(st.inFlight);
+      m.queued.set(st.queued);
+    });
     this.startedAt = opts.clock.now();
     this.writer = new BatchWriter<RunUpdate>((u) => this.o.store.writeRunUpdates(u), {
       intervalMs: this.o.writeIntervalMs,
       maxBatch: 500,
-      onError: (err, count) => this.o.logger.error("run result write failed; will retry", { err, count }),
+      onError: (err, count) => {
+        this.o.metrics.dbErrors.inc({ op: "results" });
+        this.o.logger.error("run result write failed; will retry", { err, count });
+      },
     });
     const hooks = {
       onUpdate: (u: RunUpdate) => this.writer.push(u),
@@ -219,6 +232,7 @@ export class Engine {
         await store.heartbeat({ id: instanceId, host: this.o.host, version: this.o.version, startedAt: this.startedAt, lastSeenAt: clock.now() });
       }
     } catch (err) {
+      this.o.metrics.dbErrors.inc({ op: "lease" });
       this.o.logger.error("lease round failed", { err });
       if (this.token !== null && clock.now() >= this.leaseValidUntil) this.stepDown("database unreachable");
     }
@@ -302,6 +316,10 @@ export class Engine {
           });
         }
         const claimed = await store.claim(planned.map((p) => p.item), lease, claimId, now);
+        const m = this.o.metrics;
+        m.claimBatch.observe(claimed.size);
+        m.claimDuration.observe((clock.now() - now) / 1000);
+        for (const p of planned) if (claimed.has(p.row.id)) m.missed.inc({}, p.item.runs.length - p.fires.length);
         // A claim that committed after our lease ran out (by our clock) is left to the next holder's recovery.
         if (!this.isLeader() || this.token !== token) return;
         this.dispatch.enqueue(planned.flatMap((p) => (claimed.has(p.row.id) ? p.fires : [])));
@@ -313,6 +331,7 @@ export class Engine {
       // A write can fail after it committed (a dropped connection, a reopen): claimed runs would then
       // sit pending under our token with nobody to send them. Stepping down makes the next holder (very
       // likely us again, with a new token) recover them.
+      this.o.metrics.dbErrors.inc({ op: "claim" });
       this.o.logger.error("claim round failed; stepping down", { err });
       this.stepDown("claim round failed");
     }
@@ -347,6 +366,7 @@ export class Engine {
       const lateMs = now - r.scheduledAt;
       if (kind === "recovery" && r.status === "pending" && lateMs > def.misfire.graceMs && def.misfire.policy !== "all") {
         // Claimed but never sent, and now a misfire: the job's policy decides (its own catch-up covers "once").
+        this.o.metrics.missed.inc();
         this.writer.push(runUpdate(r.id, token, { status: "missed", attempts: r.attempts, finishedAt: now, error: `missed: recovered ${lateMs} ms after its time, beyond the grace of ${def.misfire.graceMs} ms (misfire policy ${def.misfire.policy})` }));
         continue;
       }
@@ -365,6 +385,14 @@ export class Engine {
 
   private emit(e: RunFinished): void {
     if (!TERMINAL_STATUSES.has(e.status)) return;
+    const m = this.o.metrics;
+    m.fires.inc({ status: e.status, trigger: e.trigger });
+    if (e.attempts > 0) {
+      m.lateness.observe(Math.max(0, e.lateMs) / 1000);
+      m.duration.observe(e.durationMs / 1000);
+      m.attempts.inc({}, e.attempts);
+      if (e.attempts > 1) m.retries.inc({}, e.attempts - 1);
+    }
     // Listeners (run-now waiters) hear once the result is in the database, at the writer's next flush.
     if (this.listeners.size === 0) return;
     void this.writer.whenWritten().then(() => {

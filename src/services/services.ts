@@ -11,8 +11,10 @@ import type { Engine } from "../engine/engine.ts";
 import { definitionColumns, rowToDefinition, rowToJob, rowToRunOut } from "../store/mapping.ts";
 import { SCHEDULER_LEASE, type JobRow, type Store } from "../store/store.ts";
 import type { Services, SchedulerStatus } from "./types.ts";
+import type { Metrics } from "../log/metrics.ts";
 
 export interface ServiceDeps {
+  metrics: Metrics;
   store: Store;
   engine: Engine;
   clock: Clock;
@@ -323,7 +325,16 @@ export function createServices(d: ServiceDeps): Services {
     },
   };
 
-  return { jobs, runs, triggers, scheduler, health };
+  d.metrics.registry.onCollect(async () => {
+    const counts = await store.countJobsByState().catch(() => null);
+    if (counts) for (const st of ["active", "paused", "completed"]) d.metrics.jobs.set(counts[st] ?? 0, { state: st });
+  });
+  const metrics: Services["metrics"] = {
+    render: () => d.metrics.registry.render(),
+    observeRequest: (method, status) => d.metrics.requests.inc({ method, status: String(status) }),
+  };
+
+  return { jobs, runs, triggers, scheduler, health, metrics };
 }
 
 export type { Job, Run, JobPatch };

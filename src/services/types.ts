@@ -88,10 +88,17 @@ export interface HealthService {
   ready(): Promise<{ ok: boolean; detail: string }>;
 }
 
+export interface MetricsService {
+  /** Prometheus text format. */
+  render(): Promise<string>;
+  observeRequest(method: string, status: number): void;
+}
+
 export interface Services {
   jobs: JobsService;
   runs: RunsService;
   triggers: TriggersService;
   scheduler: SchedulerService;
   health: HealthService;
+  metrics: MetricsService;
 }

@@ -48,6 +48,7 @@ describe("GET /openapi.json", () => {
       "POST /v1/scheduler/resume": "resumeScheduler",
       "GET /healthz": "getHealth",
       "GET /readyz": "getReadiness",
+      "GET /metrics": "getMetrics",
     });
   });
 

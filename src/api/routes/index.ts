@@ -2,6 +2,7 @@
 import type { ApiDeps, App } from "../context.ts";
 import { registerHealthz } from "./health/healthz.ts";
 import { registerReadyz } from "./health/readyz.ts";
+import { registerMetrics } from "./health/metrics.ts";
 import { registerCreateJob } from "./jobs/create.ts";
 import { registerDeleteJob } from "./jobs/delete.ts";
 import { registerGetJob } from "./jobs/get.ts";
@@ -46,4 +47,5 @@ export function registerRoutes(app: App, deps: ApiDeps): void {
 
   registerHealthz(app, deps);
   registerReadyz(app, deps);
+  registerMetrics(app, deps);
 }
