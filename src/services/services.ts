@@ -224,25 +224,8 @@ export function createServices(d: ServiceDeps): Services {
       return rowToRunOut(r);
     },
     async clear(opts) {
-      if (opts.name === undefined && opts.limit === undefined) return { deleted: await store.clearRuns({ jobId: opts.jobId, before: opts.before }) };
       if (opts.limit !== undefined && opts.limit <= 0) return { deleted: 0 };
-      // store.clearRuns filters by job and time only: pick the oldest matching finished runs here and
-      // delete each job's runs up to the last one picked. Runs of that job with another name (a
-      // renamed job) or the same scheduled time as the last one picked go with them.
-      const picked: { jobId: string; scheduledAt: number; id: string }[] = [];
-      let beforeId: string | undefined;
-      for (;;) {
-        const rows = await store.listRuns({ jobId: opts.jobId, name: opts.name, to: opts.before, limit: 500, beforeId });
-        for (const r of rows) if (r.status !== "pending" && r.status !== "running") picked.push({ jobId: r.jobId, scheduledAt: r.scheduledAt, id: r.id });
-        if (rows.length < 500) break;
-        beforeId = rows[rows.length - 1]!.id;
-      }
-      picked.sort((a, b) => a.scheduledAt - b.scheduledAt || (a.id < b.id ? -1 : 1));
-      const upTo = new Map<string, number>();
-      for (const r of opts.limit === undefined ? picked : picked.slice(0, opts.limit)) upTo.set(r.jobId, Math.max(upTo.get(r.jobId) ?? r.scheduledAt, r.scheduledAt));
-      let deleted = 0;
-      for (const [jobId, last] of upTo) deleted += await store.clearRuns({ jobId, before: last + 1 });
-      return { deleted };
+      return { deleted: await store.clearRuns(opts) };
     },
   };
 

@@ -283,14 +283,19 @@ export class Store {
       .limit(q.limit);
   }
 
-  /** Deletes finished runs (never pending/running ones, which the engine still owns). */
-  async clearRuns(opts: { jobId?: string; before?: number }): Promise<number> {
+  /**
+   * Deletes finished runs (never pending/running ones, which the engine still owns), oldest first
+   * when `limit` is given. One statement.
+   */
+  async clearRuns(opts: { jobId?: string; name?: string; before?: number; limit?: number }): Promise<number> {
     const conds: SQL[] = [sql`${runs.status} NOT IN ('pending','running')`];
     if (opts.jobId !== undefined) conds.push(eq(runs.jobId, opts.jobId));
+    if (opts.name !== undefined) conds.push(eq(runs.jobName, opts.name));
     if (opts.before !== undefined) conds.push(lt(runs.scheduledAt, opts.before));
     return this.retry(async () => {
-      const r = await this.db.delete(runs).where(and(...conds));
-      return r.rowsAffected;
+      if (opts.limit === undefined) return (await this.db.delete(runs).where(and(...conds))).rowsAffected;
+      const oldest = this.db.select({ id: runs.id }).from(runs).where(and(...conds)).orderBy(asc(runs.scheduledAt), asc(runs.id)).limit(opts.limit);
+      return (await this.db.delete(runs).where(inArray(runs.id, oldest))).rowsAffected;
     });
   }
 
