@@ -62,6 +62,12 @@ async function serve(argv: string[]): Promise<number> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
   try {
+    // Loading the app is one long synchronous evaluation; take it in steps so that a /healthz poll that
+    // arrives meanwhile is answered between them.
+    for (const step of [() => import("./store/store.ts"), () => import("./engine/engine.ts"), () => import("./api/app.ts")]) {
+      await Bun.sleep(0);
+      await step();
+    }
     const { createRuntime } = await import("./runtime.ts");
     rt = await createRuntime(config, { logger });
     if (config.jobsFile) {
