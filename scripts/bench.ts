@@ -170,6 +170,26 @@ async function steady(n: number, seconds: number, extra: string[] = []): Promise
   }
 }
 
+/** N cron jobs `* * * * * *`: every one of them due on the same instant, every second. */
+async function everySecond(n: number, seconds: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), "cronhook-bench-"));
+  const target = startTarget();
+  const inst = await server(dir);
+  try {
+    const bodies = Array.from({ length: n }, (_, i) => ({ id: `sec-${i}`, body: { trigger: { type: "cron", expr: "* * * * * *" }, target: { url: target.url, method: "POST" } } }));
+    await createJobs(inst.url, bodies);
+    await Bun.sleep(3000);
+    const from = Math.ceil(Date.now() / 1000) * 1000;
+    await Bun.sleep(seconds * 1000 + 1500);
+    const r = slotReport(target.arrivals, from, from + seconds * 1000, n);
+    return { scenario: `cron-${n}`, ...r, rssMb: procStats(inst.proc.pid).rssMb };
+  } finally {
+    await stop(inst);
+    target.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** N one-shot jobs due at the same instant. */
 async function burst(n: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "cronhook-bench-"));
@@ -308,13 +328,16 @@ async function api(n: number): Promise<Row> {
 
 const plan: [string, () => Promise<Row>][] = QUICK
   ? [
+      ["cron-100", () => everySecond(100, 5)],
       ["steady-1k", () => steady(1000, 5)],
       ["burst", () => burst(2000)],
       ["size", () => size(100_000)],
       ["api", () => api(5000)],
     ]
   : [
+      ["cron-100", () => everySecond(100, 10)],
       ["steady-1k", () => steady(1000, 10)],
+      ["steady-n", () => steady(Number(process.env.BENCH_STEADY_N ?? 3000), 6)],
       ["steady-10k", () => steady(10_000, 10)],
       ["steady-20k", () => steady(20_000, 10)],
       ["burst", () => burst(10_000)],
@@ -338,6 +361,7 @@ for (const [name, run] of plan) {
 }
 
 const TARGETS: Record<string, string> = {
+  "cron-100": "(issue 2: report p50/p99)",
   "steady-1k": "lateness p99 <= 5 ms",
   "steady-10k": "all recorded, p99 <= 50 ms",
   "steady-20k": ">= 20,000 fires/s, p99 <= 50 ms",

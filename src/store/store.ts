@@ -319,36 +319,36 @@ export class Store {
    */
   async claim(items: ClaimItem[], lease: { holder: string; token: number }, claimId: string, now: number): Promise<Set<string>> {
     const claimed = new Set<string>();
+    // The rows travel as one JSON parameter read with json_each: the statement text stays short and the
+    // same whatever the batch size, so preparing it costs microseconds (a VALUES list of thousands of
+    // placeholders cost milliseconds per prepare on the JS thread).
     for (const part of chunks(items, CHUNK)) {
       const batchId = `${claimId}:${claimed.size}:${part[0]!.jobId}`;
-      const vals = part.map(() => "(?,?,?,?,?,?)").join(",");
-      const args: (string | number | null)[] = [];
-      for (const it of part) args.push(it.jobId, it.due, it.next, it.lastFireAt, it.addRuns, it.state);
+      const jobRows = JSON.stringify(part.map((it) => [it.jobId, it.due, it.next, it.lastFireAt, it.addRuns, it.state]));
+      const runRows = JSON.stringify(
+        part.flatMap((it) =>
+          it.runs.map((r) => [r.id, r.jobId, r.jobName, r.trigger, r.scheduledAt, r.status, r.instanceId ?? null, r.leaseToken ?? null, r.error ?? null, r.finishedAt ?? null]),
+        ),
+      );
       const stmts: InStatement[] = [
         {
-          sql: `WITH c(id, due, nxt, last, add_runs, st) AS (VALUES ${vals})
+          sql: `WITH c AS MATERIALIZED (SELECT value->>0 AS id, value->>1 AS due, value->>2 AS nxt, value->>3 AS last, value->>4 AS add_runs, value->>5 AS st FROM json_each(?))
                 UPDATE jobs SET next_fire_at = c.nxt, last_fire_at = coalesce(c.last, jobs.last_fire_at),
-                  run_count = jobs.run_count + c.add_runs, state = c.st, claim_id = ?, updated_at = updated_at
+                  run_count = jobs.run_count + c.add_runs, state = c.st, claim_id = ?
                 FROM c
-                WHERE jobs.id = c.id AND jobs.next_fire_at = c.due AND jobs.state = 'active'
+                WHERE jobs.id = c.id AND jobs.next_fire_at = c.due AND +jobs.state = 'active' -- '+': never drive the plan by state
                   AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
                 RETURNING jobs.id`,
-          args: [...args, batchId, SCHEDULER_LEASE, lease.holder, lease.token],
+          args: [jobRows, batchId, SCHEDULER_LEASE, lease.holder, lease.token],
+        },
+        {
+          sql: `INSERT INTO runs (id, job_id, job_name, trigger, scheduled_at, status, instance_id, lease_token, error, finished_at)
+                SELECT v.value->>0, v.value->>1, v.value->>2, v.value->>3, v.value->>4, v.value->>5, v.value->>6, v.value->>7, v.value->>8, v.value->>9
+                FROM json_each(?) v
+                JOIN jobs j ON j.id = v.value->>1 AND j.claim_id = ?`,
+          args: [runRows, batchId],
         },
       ];
-      const runRows = part.flatMap((it) => it.runs);
-      for (const rc of chunks(runRows, 80)) {
-        const rargs: (string | number | null)[] = [];
-        for (const r of rc)
-          rargs.push(r.id, r.jobId, r.jobName, r.trigger, r.scheduledAt, r.status, r.instanceId ?? null, r.leaseToken ?? null, r.error ?? null, r.finishedAt ?? null);
-        stmts.push({
-          sql: `INSERT INTO runs (id, job_id, job_name, trigger, scheduled_at, status, instance_id, lease_token, error, finished_at)
-                SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9, v.column10
-                FROM (VALUES ${rc.map(() => "(?,?,?,?,?,?,?,?,?,?)").join(",")}) v
-                JOIN jobs j ON j.id = v.column2 AND j.claim_id = ?`,
-          args: [...rargs, batchId],
-        });
-      }
       const res = await this.retry(() => this.client.batch(stmts, "write"));
       for (const row of res[0]!.rows) claimed.add(String(row.id));
     }
@@ -386,17 +386,16 @@ export class Store {
 
   /** Writes run progress/results in one statement per chunk; a row owned by a newer lease is left alone. */
   async writeRunUpdates(updates: RunUpdate[]): Promise<void> {
-    for (const part of chunks(updates, CHUNK)) {
-      const args: (string | number | null)[] = [];
-      for (const u of part)
-        args.push(u.id, u.token, u.status, u.attempts, u.startedAt, u.finishedAt, u.httpStatus, u.durationMs, u.response, u.error);
+    for (const part of chunks(updates, 500)) {
+      const rows = JSON.stringify(part.map((u) => [u.id, u.token, u.status, u.attempts, u.startedAt, u.finishedAt, u.httpStatus, u.durationMs, u.response, u.error]));
       await this.retry(() =>
         this.client.execute({
-          sql: `WITH u(id, tok, st, att, sa, fa, hs, dm, resp, err) AS (VALUES ${part.map(() => "(?,?,?,?,?,?,?,?,?,?)").join(",")})
+          sql: `WITH u AS MATERIALIZED (SELECT value->>0 AS id, value->>1 AS tok, value->>2 AS st, value->>3 AS att, value->>4 AS sa, value->>5 AS fa,
+                                  value->>6 AS hs, value->>7 AS dm, value->>8 AS resp, value->>9 AS err FROM json_each(?))
                 UPDATE runs SET status = u.st, attempts = u.att, started_at = coalesce(u.sa, runs.started_at),
                   finished_at = u.fa, http_status = u.hs, duration_ms = u.dm, response = u.resp, error = u.err
                 FROM u WHERE runs.id = u.id AND (u.tok IS NULL OR runs.lease_token IS NULL OR runs.lease_token <= u.tok)`,
-          args,
+          args: [rows],
         }),
       );
     }
