@@ -6,7 +6,7 @@ import { Conflict, Invalid, NotFound, PreconditionFailed } from "../domain/error
 import { jobIdProblem, uuidv7 } from "../domain/ids.ts";
 import { TERMINAL_STATUSES, type Job, type JobCreate, type JobPatch, type JobSpec, type Run } from "../domain/job.ts";
 import { firstFire } from "../domain/schedule.ts";
-import { nextFireAfter, normalizeTrigger, parseIsoInstant, triggerToOut } from "../domain/trigger.ts";
+import { nextFireAfter, normalizeTrigger, parseIsoInstant } from "../domain/trigger.ts";
 import type { Engine } from "../engine/engine.ts";
 import { definitionColumns, rowToDefinition, rowToJob, rowToRunOut } from "../store/mapping.ts";
 import { SCHEDULER_LEASE, type JobRow, type Store } from "../store/store.ts";
@@ -246,7 +246,6 @@ export function createServices(d: ServiceDeps): Services {
         fireTimes.push(new Date(n).toISOString());
         after = n;
       }
-      void triggerToOut;
       return { fireTimes };
     },
   };

@@ -401,7 +401,7 @@ export class Store {
     }
   }
 
-  /** Whether any run of this job is pending/running (for status and tests). */
+  /** How many runs are pending or running (tests). */
   async openRunCount(): Promise<number> {
     const r = await this.client.execute("SELECT count(*) AS n FROM runs WHERE status IN ('pending','running')");
     return Number(r.rows[0]?.n ?? 0);
