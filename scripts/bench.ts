@@ -8,7 +8,7 @@
 //
 // Lateness = arrival at the target minus the fire's scheduled time (X-Cronhook-Scheduled-At).
 // Duplicates = slots that arrived under two or more run ids; gaps = expected slots that never arrived.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startInstance, ROOT, type Instance } from "./lib/instance.ts";
@@ -60,9 +60,9 @@ function startTarget() {
 
 function procStats(pid: number): { rssMb: number; cpuMs: number } {
   try {
-    const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    const stat = (require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8") as string).split(") ")[1]!.split(" ");
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime, in clock ticks (100/s)
     return { rssMb: Math.round(rss), cpuMs: ticks * 10 };
   } catch {
@@ -235,8 +235,6 @@ async function size(n: number): Promise<Row> {
         sql: `INSERT INTO jobs (id, name, labels, trigger, target, jitter_ms, misfire_policy, misfire_grace_ms, overlap, state, next_fire_at, run_count, version, created_at, updated_at)
               SELECT column1, column2, column3, column4, column5, column6, column7, column8, column9, column10, column11, column12, column13, column14, column15 FROM (VALUES ${vals.join(",")})`,
         args,
-      }).catch(async (err) => {
-        throw err;
       });
     }
     // claim cost per tick with nothing due: the due-jobs query the leader runs every tick

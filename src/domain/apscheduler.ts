@@ -29,7 +29,7 @@
  * skipped wall time once at the end of the gap and a repeated one once, at its first occurrence;
  * a wildcard or stepped hour runs on elapsed time (skipped times never occur, the repeated hour fires twice).
  */
-import { daysInMonth, firstTransitionIn, instantsForWall, offsetAt, wallOf, wallParts } from "./apscheduler-time.ts";
+import { daysInMonth, firstTransitionIn, instantsForWall, offsetAt, wallOf, wallParts, type Parts } from "./apscheduler-time.ts";
 
 export const APS_FIELDS = ["year", "month", "day", "week", "day_of_week", "hour", "minute", "second"] as const;
 export type ApsField = (typeof APS_FIELDS)[number];
@@ -57,14 +57,8 @@ export class ApsFieldError extends Error {
 
 // --- the wall-clock date the search walks over ----------------------------------------------
 
-interface DT {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
+/** A wall-clock date and time (apscheduler-time's Parts without milliseconds). */
+type DT = Omit<Parts, "ms">;
 
 function dtOfWall(wall: number): DT {
   const p = wallParts(wall);

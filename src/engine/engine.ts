@@ -315,7 +315,7 @@ export class Engine {
             item: { jobId: row.id, due: row.nextFireAt!, next: plan.next, lastFireAt: plan.lastFireAt, addRuns: plan.fired, state: plan.completed ? "completed" : "active", runs },
           });
         }
-        const claimed = await store.claim(planned.map((p) => p.item), lease, claimId, now);
+        const claimed = await store.claim(planned.map((p) => p.item), lease, claimId);
         const m = this.o.metrics;
         m.claimBatch.observe(claimed.size);
         m.claimDuration.observe((clock.now() - now) / 1000);

@@ -317,7 +317,7 @@ export class Store {
    * token), and the run rows of exactly the jobs whose CAS succeeded, all in one write transaction.
    * Returns the ids of the jobs claimed.
    */
-  async claim(items: ClaimItem[], lease: { holder: string; token: number }, claimId: string, now: number): Promise<Set<string>> {
+  async claim(items: ClaimItem[], lease: { holder: string; token: number }, claimId: string): Promise<Set<string>> {
     const claimed = new Set<string>();
     // The rows travel as one JSON parameter read with json_each: the statement text stays short and the
     // same whatever the batch size, so preparing it costs microseconds (a VALUES list of thousands of
@@ -352,12 +352,14 @@ export class Store {
       const res = await this.retry(() => this.client.batch(stmts, "write"));
       for (const row of res[0]!.rows) claimed.add(String(row.id));
     }
-    void now;
     return claimed;
   }
 
   /** Takes manual runs that no leader has picked up yet (run-now through any instance). */
   async takeManualRuns(lease: { holder: string; token: number }, limit: number): Promise<RunRow[]> {
+    // Asked every tick: a read first, so that an idle tick takes no write lock (peers share the file).
+    const any = await this.client.execute("SELECT 1 FROM runs WHERE status = 'pending' AND lease_token IS NULL LIMIT 1");
+    if (any.rows.length === 0) return [];
     const r = await this.retry(() =>
       this.client.execute({
         sql: `UPDATE runs SET lease_token = ?, instance_id = ?

@@ -58,11 +58,19 @@ test("a leader stopped (SIGSTOP) past its TTL and resumed fires nothing it had c
   expect((await leaderOf(b))?.instanceId).toBe("stop-a");
   await addJobs(a, "stop", 5);
   await target.waitFor(10, 5000, (h) => h.path === "/stop");
-  a.kill("SIGSTOP");
-  const stoppedAt = Date.now();
-  // b takes over once a's lease has run out
-  const deadline = Date.now() + 5000;
-  while ((await leaderOf(b))?.instanceId !== "stop-b" && Date.now() < deadline) await Bun.sleep(50);
+  // SQLite's file lock belongs to the process: stopped inside a write transaction (a few ms out of
+  // every tick), a holds the database's write lock and b cannot take the lease until a runs again.
+  // That is the shared-file limit README states, not what this test is about, so stop it again.
+  let stoppedAt = 0;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    a.kill("SIGSTOP");
+    stoppedAt = Date.now();
+    const deadline = Date.now() + 5000;
+    while ((await leaderOf(b))?.instanceId !== "stop-b" && Date.now() < deadline) await Bun.sleep(50);
+    if ((await leaderOf(b))?.instanceId === "stop-b") break;
+    a.kill("SIGCONT");
+    await Bun.sleep(300);
+  }
   expect((await leaderOf(b))?.instanceId).toBe("stop-b");
   await Bun.sleep(500);
   a.kill("SIGCONT");

@@ -77,7 +77,7 @@ test("the next leader takes a higher token, recovers the claimed run under its i
   const job = (await store.getJob("j"))!;
   const stale = await store.claim(
     [{ jobId: "j", due: job.nextFireAt!, next: job.nextFireAt! + 1000, lastFireAt: job.nextFireAt!, addRuns: 1, state: "active", runs: [] }],
-    { holder: "a", token: 1 }, "stale", clock.now(),
+    { holder: "a", token: 1 }, "stale",
   );
   expect(stale.size).toBe(0);
   expect((await store.getJob("j"))!.nextFireAt).toBe(job.nextFireAt);

@@ -138,7 +138,7 @@ describe("claim", () => {
   test("a claim with a stale token claims nothing and inserts no runs", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
     await store.acquireLease(SCHEDULER_LEASE, "B", NOW + TTL, TTL); // A's lease is gone, B has token 2
-    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1", NOW + TTL);
+    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1");
     expect([...claimed]).toEqual([]);
     expect(await runIds(store)).toEqual([]);
     expect((await store.getJob("job-1"))!.nextFireAt).toBe(T);
@@ -146,13 +146,13 @@ describe("claim", () => {
 
   test("a claim with the current token but another holder's name claims nothing", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "B", NOW, TTL);
-    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1", NOW);
+    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1");
     expect(claimed.size).toBe(0);
     expect(await runIds(store)).toEqual([]);
   });
 
   test("a claim with no lease row at all claims nothing", async () => {
-    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1", NOW);
+    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1");
     expect(claimed.size).toBe(0);
     expect(await runIds(store)).toEqual([]);
   });
@@ -163,7 +163,7 @@ describe("claim", () => {
       run("r-missed", "job-1", { status: "missed", scheduledAt: T - MIN, finishedAt: NOW, error: "missed: late" }),
       run("r-pending", "job-1", { scheduledAt: T }),
     ];
-    const claimed = await store.claim([item("job-1", T, runs, { next: T + MIN, lastFireAt: T, addRuns: 1 })], { holder: "A", token: 1 }, "c1", NOW);
+    const claimed = await store.claim([item("job-1", T, runs, { next: T + MIN, lastFireAt: T, addRuns: 1 })], { holder: "A", token: 1 }, "c1");
     expect([...claimed]).toEqual(["job-1"]);
     const job = (await store.getJob("job-1"))!;
     expect(job).toMatchObject({ nextFireAt: T + MIN, lastFireAt: T, runCount: 1, state: "active", updatedAt: NOW });
@@ -174,15 +174,15 @@ describe("claim", () => {
 
   test("a claim that completes the job clears next_fire_at and marks it completed", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
-    await store.claim([item("job-1", T, [run("r1", "job-1")], { next: null, state: "completed" })], { holder: "A", token: 1 }, "c1", NOW);
+    await store.claim([item("job-1", T, [run("r1", "job-1")], { next: null, state: "completed" })], { holder: "A", token: 1 }, "c1");
     expect(await store.getJob("job-1")).toMatchObject({ nextFireAt: null, state: "completed", runCount: 1 });
     expect(await store.dueJobs(T + 10 * MIN, 10)).toEqual([]);
   });
 
   test("a second claim of the same slot (same due) claims nothing and inserts no runs", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
-    const first = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1", NOW);
-    const second = await store.claim([item("job-1", T, [run("r2", "job-1")])], { holder: "A", token: 1 }, "c2", NOW);
+    const first = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1");
+    const second = await store.claim([item("job-1", T, [run("r2", "job-1")])], { holder: "A", token: 1 }, "c2");
     expect(first.size).toBe(1);
     expect(second.size).toBe(0);
     expect(await runIds(store)).toEqual(["r1"]);
@@ -196,7 +196,6 @@ describe("claim", () => {
       [item("job-1", T, [run("r1", "job-1")]), item("job-2", T - MIN /* stale view */, [run("r2", "job-2")])],
       { holder: "A", token: 1 },
       "c1",
-      NOW,
     );
     expect([...claimed]).toEqual(["job-1"]);
     expect(await runIds(store)).toEqual(["r1"]);
@@ -206,7 +205,7 @@ describe("claim", () => {
   test("a paused job is not claimed", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
     await store.client.execute("UPDATE jobs SET state = 'paused' WHERE id = 'job-1'");
-    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1", NOW);
+    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1");
     expect(claimed.size).toBe(0);
     expect(await runIds(store)).toEqual([]);
   });
@@ -215,8 +214,8 @@ describe("claim", () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
     const lease = { holder: "A", token: 1 };
     const [a, b] = await Promise.all([
-      store.claim([item("job-1", T, [run("ra", "job-1")])], lease, "ca", NOW),
-      store.claim([item("job-1", T, [run("rb", "job-1")])], lease, "cb", NOW),
+      store.claim([item("job-1", T, [run("ra", "job-1")])], lease, "ca"),
+      store.claim([item("job-1", T, [run("rb", "job-1")])], lease, "cb"),
     ]);
     expect(a.size + b.size).toBe(1);
     expect(await store.openRunCount()).toBe(1);
@@ -235,7 +234,7 @@ describe("claim", () => {
       await s1.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
       const lease = { holder: "A", token: 1 };
       const items = (tag: string) => Array.from({ length: 20 }, (_, i) => item(`j${i}`, T, [run(`${tag}-${i}`, `j${i}`)]));
-      const [a, b] = await Promise.all([s1.claim(items("a"), lease, "ca", NOW), s2.claim(items("b"), lease, "cb", NOW)]);
+      const [a, b] = await Promise.all([s1.claim(items("a"), lease, "ca"), s2.claim(items("b"), lease, "cb")]);
       expect(a.size + b.size).toBe(20);
       for (let i = 0; i < 20; i++) expect(a.has(`j${i}`) !== b.has(`j${i}`)).toBe(true);
       const r = await s1.client.execute("SELECT job_id, count(*) AS n FROM runs GROUP BY job_id");
