@@ -1,14 +1,16 @@
 // Start-up probe: starts a cronhook binary N times and polls /healthz every millisecond from process
-// start; prints the median time to the first 200. `bun scripts/start-probe.ts [dist/cronhook] [--runs 10] [--db file]`
+// start; prints the median time to the first 200. `bun scripts/start-probe.ts [dist/cronhook] [--runs 10] [--db file] [--path /readyz]`
+// (/healthz answers as soon as the process listens; /readyz once the database is migrated and the app loaded.)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const args = process.argv.slice(2);
-const given = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs" && args[i - 1] !== "--db");
+const given = args.find((a, i) => !a.startsWith("--") && !["--runs", "--db", "--path"].includes(args[i - 1] ?? ""));
 const bin = resolve(given ?? join(import.meta.dir, "..", "dist", "cronhook"));
 const runsAt = args.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 10;
+const probePath = args.includes("--path") ? args[args.indexOf("--path") + 1]! : "/healthz";
 const useFile = args.includes("--db") && args[args.indexOf("--db") + 1] === "file";
 
 async function freePort(): Promise<number> {
@@ -28,7 +30,7 @@ for (let i = 0; i < runs; i++) {
   let t = NaN;
   while (performance.now() - t0 < 10_000) {
     try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const r = await fetch(`http://127.0.0.1:${port}${probePath}`);
       if (r.status === 200) {
         t = performance.now() - t0;
         break;
@@ -44,4 +46,4 @@ for (let i = 0; i < runs; i++) {
   rmSync(dir, { recursive: true, force: true });
 }
 times.sort((a, b) => a - b);
-console.log(`${bin} (${useFile ? "fresh file" : ":memory:"}): first /healthz after process start, median ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms over ${runs} starts (${times.map((x) => x.toFixed(0)).join(" ")} ms)`);
+console.log(`${bin} (${useFile ? "fresh file" : ":memory:"}): first ${probePath} 200 after process start, median ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms over ${runs} starts (${times.map((x) => x.toFixed(0)).join(" ")} ms)`);

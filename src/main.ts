@@ -1,9 +1,10 @@
 #!/usr/bin/env bun
 // Composition root: `serve` (config -> store -> engine -> app -> Bun.serve), `migrate`, `openapi`, `--version`, and the client commands (src/cli).
-import { ConfigError, SERVE_HELP, VERSION, loadConfig } from "./config/config.ts";
+import { ConfigError, SERVE_HELP, VERSION, collectOptions, earlyListenAddress } from "./config/options.ts";
 import { versionLine } from "./cli/version.ts";
 import { createLogger } from "./log/logger.ts";
-// The server side (runtime, store) is imported by the commands that use it, so client commands start without it.
+// Everything else (zod and the full config, the runtime, the store, the client commands) is imported by the
+// commands that use it: `serve` listens before loading them, and client commands start without the server side.
 
 const HELP = `cronhook ${VERSION}: scheduled HTTP jobs
 
@@ -29,26 +30,41 @@ async function serve(argv: string[]): Promise<number> {
     console.log(SERVE_HELP);
     return 0;
   }
-  const config = loadConfig(argv);
-  const logger = createLogger({ level: config.logLevel, base: { instanceId: config.instanceId } });
-  // A closed stdout (the reading side went away) must not crash the server or flood stderr.
-  process.stdout.on("error", () => {});
-  // Listen first: /healthz ("the process is up") answers while the database opens and the app loads;
-  // every other request waits for them (CI runners poll /healthz right after starting the process).
+  // Listen first: /healthz ("the process is up") answers while zod, the config, the database and the app load;
+  // every other request waits for them (CI runners poll /healthz right after starting the process). The address
+  // comes from a zod-free read of the flags; when it is not plainly valid and safe, listening waits for the full
+  // config, which then explains what is wrong.
   let handler: ((req: Request) => Response | Promise<Response>) | null = null;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const server = Bun.serve({
-    hostname: config.host,
-    port: config.port,
-    idleTimeout: 120,
-    async fetch(req) {
-      if (handler) return handler(req);
-      if (new URL(req.url).pathname === "/healthz") return Response.json({ status: "ok" });
-      await ready;
-      return handler!(req);
-    },
-  });
+  const listen = (hostname: string, port: number) =>
+    Bun.serve({
+      hostname,
+      port,
+      idleTimeout: 120,
+      async fetch(req) {
+        if (handler) return handler(req);
+        if (new URL(req.url).pathname === "/healthz") return Response.json({ status: "ok" });
+        await ready;
+        return handler!(req);
+      },
+    });
+  const early = earlyListenAddress(collectOptions(argv));
+  let server = early ? listen(early.host, early.port) : null;
+  let config: import("./config/config.ts").Config;
+  try {
+    await Bun.sleep(0);
+    await import("zod");
+    await Bun.sleep(0);
+    config = (await import("./config/config.ts")).loadConfig(argv);
+  } catch (err) {
+    server?.stop(true);
+    throw err;
+  }
+  server ??= listen(config.host, config.port);
+  const logger = createLogger({ level: config.logLevel, base: { instanceId: config.instanceId } });
+  // A closed stdout (the reading side went away) must not crash the server or flood stderr.
+  process.stdout.on("error", () => {});
   let rt: Awaited<ReturnType<typeof import("./runtime.ts").createRuntime>> | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -64,7 +80,13 @@ async function serve(argv: string[]): Promise<number> {
   try {
     // Loading the app is one long synchronous evaluation; take it in steps so that a /healthz poll that
     // arrives meanwhile is answered between them.
-    for (const step of [() => import("./store/store.ts"), () => import("./engine/engine.ts"), () => import("./api/app.ts")]) {
+    const steps = [
+      () => import("./store/store.ts"),
+      () => import("./domain/job.ts"),
+      () => import("./engine/engine.ts"),
+      () => import("./api/app.ts"),
+    ];
+    for (const step of steps) {
       await Bun.sleep(0);
       await step();
     }
@@ -102,6 +124,7 @@ async function migrateCmd(argv: string[]): Promise<number> {
     console.log("Usage: cronhook migrate [--db URL] [--db-auth-token TOKEN]\n\nApplies the database migrations and exits (serve also applies them at start).");
     return 0;
   }
+  const { loadConfig } = await import("./config/config.ts");
   const config = loadConfig(argv);
   const { Store } = await import("./store/store.ts");
   const store = await Store.open({ url: config.dbUrl, authToken: config.dbAuthToken });
@@ -116,6 +139,7 @@ async function migrateCmd(argv: string[]): Promise<number> {
 
 async function openapiCmd(): Promise<number> {
   const { createRuntime } = await import("./runtime.ts");
+  const { loadConfig } = await import("./config/config.ts");
   const rt = await createRuntime(loadConfig(["--db", ":memory:", "--log-level", "silent"], {}));
   try {
     const res = await rt.app.request("/openapi.json");

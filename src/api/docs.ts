@@ -1,6 +1,8 @@
 // GET /openapi.json (OpenAPI 3.1, generated from the routes) and GET /docs (Swagger UI served from the binary, no CDN).
-import swaggerBundle from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "text" };
-import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "text" };
+// Imported as files, not text: the compiled binary embeds them and reads them on the first /docs visit, so their
+// 1.9 MB never sits in the script that every start-up has to load (about 20 ms of start-up on this machine).
+import swaggerBundlePath from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
+import swaggerCssPath from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import type { Config } from "../config/config.ts";
 import type { App } from "./context.ts";
 import { problemResponse, titleFor } from "./errors.ts";
@@ -34,11 +36,12 @@ const INIT_JS = `window.ui = SwaggerUIBundle({
 });
 `;
 
-const ASSETS: Record<string, { body: string; type: string }> = {
-  "swagger-ui-bundle.js": { body: swaggerBundle, type: "text/javascript; charset=utf-8" },
-  "swagger-ui.css": { body: swaggerCss, type: "text/css; charset=utf-8" },
-  "init.js": { body: INIT_JS, type: "text/javascript; charset=utf-8" },
+const ASSETS: Record<string, { load: () => Promise<string>; type: string }> = {
+  "swagger-ui-bundle.js": { load: () => Bun.file(swaggerBundlePath).text(), type: "text/javascript; charset=utf-8" },
+  "swagger-ui.css": { load: () => Bun.file(swaggerCssPath).text(), type: "text/css; charset=utf-8" },
+  "init.js": { load: async () => INIT_JS, type: "text/javascript; charset=utf-8" },
 };
+const loaded = new Map<string, Promise<string>>();
 
 export function registerDocs(app: App, config: Config): void {
   app.doc31(OPENAPI_PATH, {
@@ -61,9 +64,16 @@ export function registerDocs(app: App, config: Config): void {
   });
 
   app.get("/docs", (c) => c.html(DOCS_HTML));
-  app.get("/docs/assets/:file", (c) => {
-    const asset = ASSETS[c.req.param("file")];
+  app.get("/docs/assets/:file", async (c) => {
+    const name = c.req.param("file");
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!asset) return problemResponse(c, { status: 404, code: "not_found", title: titleFor(404), detail: "No such docs asset." });
-    return c.body(asset.body, 200, { "Content-Type": asset.type, "Cache-Control": "public, max-age=86400" });
+    let body = loaded.get(name);
+    if (!body) {
+      body = asset.load();
+      loaded.set(name, body);
+      body.catch(() => loaded.delete(name)); // a failed read is retried on the next visit
+    }
+    return c.body(await body, 200, { "Content-Type": asset.type, "Cache-Control": "public, max-age=86400" });
   });
 }

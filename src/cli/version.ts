@@ -1,5 +1,5 @@
 // The version and build commit that `cronhook --version` prints; the commit is injected by scripts/build.ts.
-import { VERSION } from "../config/config.ts";
+import { VERSION } from "../config/options.ts";
 
 // Replaced by `define` in scripts/build.ts; absent when running from source.
 declare const CRONHOOK_BUILD_COMMIT: string | undefined;

@@ -1,14 +1,9 @@
 // The only reader of process.env and flags: parses once with zod into a frozen Config, fails fast naming the bad value.
 import { z } from "zod";
 import { hostname } from "node:os";
-import pkg from "../../package.json" with { type: "json" };
+import { ConfigError, OPTIONS, type OptionKey, VERSION, collectOptions, isLoopbackHost } from "./options.ts";
 
-export const VERSION: string = pkg.version;
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i;
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host);
-}
+export { ConfigError, SERVE_HELP, VERSION, isLoopbackHost } from "./options.ts";
 
 /** The compatibility APIs cronhook can serve (CRONHOOK_COMPAT). */
 export const COMPAT_APIS = ["seldom", "ruqi", "apscheduler"] as const;
@@ -92,79 +87,21 @@ const ConfigSchema = z.object({
     }, "must be an IANA time zone such as UTC or Asia/Shanghai"),
 });
 
+// Every flag of options.ts names a key of the schema.
+const optionKeysMatch: [OptionKey] extends [keyof z.input<typeof ConfigSchema>] ? true : never = true;
+void optionKeysMatch;
+
 export type Config = Readonly<Omit<z.output<typeof ConfigSchema>, "instanceId"> & { instanceId: string; version: string }>;
-
-/** flag name, env name, config key */
-const OPTIONS: [string, string, keyof z.input<typeof ConfigSchema>][] = [
-  ["--host", "CRONHOOK_HOST", "host"],
-  ["--port", "CRONHOOK_PORT", "port"],
-  ["--db", "CRONHOOK_DB_URL", "dbUrl"],
-  ["--db-auth-token", "CRONHOOK_DB_AUTH_TOKEN", "dbAuthToken"],
-  ["--instance-id", "CRONHOOK_INSTANCE_ID", "instanceId"],
-  ["--api-tokens", "CRONHOOK_API_TOKENS", "apiTokens"],
-  ["--lease-ttl-ms", "CRONHOOK_LEASE_TTL_MS", "leaseTtlMs"],
-  ["--log-level", "CRONHOOK_LOG_LEVEL", "logLevel"],
-  ["--insecure-no-auth", "CRONHOOK_INSECURE_NO_AUTH", "insecureNoAuth"],
-  ["--tick-ms", "CRONHOOK_TICK_MS", "tickMs"],
-  ["--claim-window-ms", "CRONHOOK_CLAIM_WINDOW_MS", "claimWindowMs"],
-  ["--max-in-flight", "CRONHOOK_MAX_IN_FLIGHT", "maxInFlight"],
-  ["--max-body-bytes", "CRONHOOK_MAX_BODY_BYTES", "maxBodyBytes"],
-  ["--jobs", "CRONHOOK_JOBS_FILE", "jobsFile"],
-  ["--compat", "CRONHOOK_COMPAT", "compat"],
-  ["--cors-origins", "CRONHOOK_CORS_ORIGINS", "corsOrigins"],
-  ["--ruqi-base-url", "CRONHOOK_RUQI_BASE_URL", "ruqiBaseUrl"],
-  ["--compat-tz", "CRONHOOK_COMPAT_TZ", "compatTz"],
-];
-const BOOLEAN_FLAGS = new Set(["--insecure-no-auth"]);
-
-export class ConfigError extends Error {}
-
-export const SERVE_HELP = `Usage: cronhook serve [options]
-
-Options (each has an environment twin):
-${OPTIONS.map(([f, e]) => `  ${(f + (BOOLEAN_FLAGS.has(f) ? "" : " VALUE")).padEnd(28)} ${e}`).join("\n")}
-
-Defaults: --host 127.0.0.1 --port 8080 --db file:./cronhook.db --lease-ttl-ms 3000 --log-level info
---db :memory: runs with no file; --db libsql://... or https://... uses a remote libSQL server.
---jobs FILE loads a jobs file (YAML or JSON, the format of cronhook apply) at start: each job is created or replaced.`;
 
 /** Parses `serve` flags and CRONHOOK_* variables (flags win). Throws ConfigError naming the flag or variable. */
 export function loadConfig(argv: readonly string[], env: Record<string, string | undefined> = process.env): Config {
-  const raw: Record<string, unknown> = {};
-  const source: Record<string, string> = {};
-  for (const [flag, name, key] of OPTIONS) {
-    const v = env[name];
-    if (v !== undefined && v !== "") {
-      raw[key] = v;
-      source[key] = name;
-    }
-    void flag;
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf("=");
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const opt = OPTIONS.find(([f]) => f === flag);
-    if (!opt) throw new ConfigError(`unknown option ${JSON.stringify(arg)} (see cronhook serve --help)`);
-    const key = opt[2];
-    if (BOOLEAN_FLAGS.has(flag)) {
-      raw[key] = eq > 0 ? arg.slice(eq + 1) : true;
-    } else if (eq > 0) {
-      raw[key] = arg.slice(eq + 1);
-    } else {
-      const next = argv[i + 1];
-      if (next === undefined) throw new ConfigError(`${flag} needs a value`);
-      raw[key] = next;
-      i++;
-    }
-    source[key] = flag;
-  }
+  const { raw, source } = collectOptions(argv, env);
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const msgs = parsed.error.issues.map((iss) => {
       const key = String(iss.path[0] ?? "");
-      const where = source[key] ?? OPTIONS.find(([, , k]) => k === key)?.[1] ?? key;
-      return `${where}: ${iss.message} (got ${JSON.stringify(raw[key])})`;
+      const where = source[key as keyof typeof source] ?? OPTIONS.find(([, , k]) => k === key)?.[1] ?? key;
+      return `${where}: ${iss.message} (got ${JSON.stringify(raw[key as keyof typeof raw])})`;
     });
     throw new ConfigError(`invalid configuration: ${msgs.join("; ")}`);
   }

@@ -39,6 +39,9 @@ test(
       const css = await fetch(`${server.url}/docs/assets/swagger-ui.css`);
       expect(css.status).toBe(200);
       expect((await css.text()).length).toBeGreaterThan(10_000);
+      const swaggerJs = await fetch(`${server.url}/docs/assets/swagger-ui-bundle.js`);
+      expect(swaggerJs.headers.get("content-type")).toContain("text/javascript");
+      expect((await swaggerJs.text()).length).toBeGreaterThan(500_000); // an embedded file, read on the first visit
       expect(((await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string }).openapi).toBe("3.1.0");
       const ui = await fetch(`${server.url}/`);
       expect(ui.status).toBe(200);
@@ -62,6 +65,16 @@ test(
 
       expect(await server.stop()).toBe(0);
       server = null;
+
+      // serve listens before the full config is parsed; a value only the full parse rejects still exits 2 and frees the port.
+      const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+      const port = probe.port!;
+      probe.stop(true);
+      const bad = Bun.spawn([exe, "serve", "--port", String(port), "--db", ":memory:", "--log-level", "loud"], { cwd: runDir, stdout: "pipe", stderr: "pipe" });
+      expect(await bad.exited).toBe(2);
+      expect(await new Response(bad.stderr).text()).toContain("--log-level");
+      const again = Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response() });
+      again.stop(true);
     } finally {
       if (server) server.proc.kill("SIGKILL");
       target.stop();

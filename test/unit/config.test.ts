@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, VERSION } from "../../src/config/config.ts";
+import { collectOptions, earlyListenAddress } from "../../src/config/options.ts";
 import { Store } from "../../src/store/store.ts";
 import pkg from "../../package.json" with { type: "json" };
 
@@ -194,5 +195,40 @@ describe("loadConfig", () => {
     for (const url of ["file:/var/lib/cronhook.db", "libsql://db.example.test", "https://db.example.test", "wss://db.example.test"]) {
       expect(loadConfig(["--db", url], {}).dbUrl).toBe(url);
     }
+  });
+});
+
+describe("earlyListenAddress (where serve listens before zod and the full config load)", () => {
+  const early = (argv: string[], env: Record<string, string> = {}) => earlyListenAddress(collectOptions(argv, env));
+
+  test("defaults to 127.0.0.1:8080, and takes flags over environment twins", () => {
+    expect(early([])).toEqual({ host: "127.0.0.1", port: 8080 });
+    expect(early(["--port", "9001"], { CRONHOOK_PORT: "9000", CRONHOOK_HOST: "::1" })).toEqual({ host: "::1", port: 9001 });
+    expect(early(["--port=0"])).toEqual({ host: "127.0.0.1", port: 0 });
+  });
+
+  test("agrees with loadConfig on every address it accepts", () => {
+    for (const argv of [[], ["--port", "0"], ["--host", "localhost", "--port", "65535"], ["--host", "0.0.0.0", "--api-tokens", "t"]]) {
+      const c = loadConfig(argv, {});
+      expect(early(argv)).toEqual({ host: c.host, port: c.port });
+    }
+  });
+
+  test("declines what the full parse must judge: a bad port, a blank host", () => {
+    for (const argv of [["--port", "http"], ["--port", "70000"], ["--port", "-1"], ["--port", "80.5"], ["--host", ""], ["--host", " 127.0.0.1"]]) {
+      expect(early(argv)).toBeNull();
+    }
+  });
+
+  test("never listens early on a non-loopback address that the full parse would refuse", () => {
+    expect(early(["--host", "0.0.0.0"])).toBeNull();
+    expect(early(["--host", "0.0.0.0", "--api-tokens", " , "])).toBeNull();
+    expect(() => loadConfig(["--host", "0.0.0.0"], {})).toThrow(ConfigError);
+    expect(early(["--host", "0.0.0.0", "--insecure-no-auth"])).toEqual({ host: "0.0.0.0", port: 8080 });
+    expect(early(["--host", "0.0.0.0"], { CRONHOOK_API_TOKENS: "secret" })).toEqual({ host: "0.0.0.0", port: 8080 });
+  });
+
+  test("an unknown flag is a ConfigError before anything listens", () => {
+    expect(() => early(["--prot", "1"])).toThrow(ConfigError);
   });
 });
