@@ -1,4 +1,4 @@
-// The exactly-once harness at length: `bun scripts/chaos.ts [--kills 10] [--seconds 70] [--instances 3] [--jobs 25] [--ttl 1500]`.
+// The exactly-once harness at length: `bun scripts/chaos.ts [--kills 10] [--seconds 70] [--instances 3] [--jobs 25] [--ttl 1500] [--shards 1]`.
 // Prints duplicates, gaps and failover times (leader SIGKILLed -> first fire by the next leader) and writes bench-results/chaos.json.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,9 +17,10 @@ const opts = {
   kills,
   leaseTtlMs: num("ttl", 1500),
   restartAfterMs: 500,
+  shards: num("shards", 1),
   log: (m: string) => console.log(m),
 };
-console.log(`chaos: ${opts.instances} instances, ${opts.jobsPerPolicy} jobs per misfire policy firing every second, ${kills} leader kills over ${opts.durationMs / 1000} s, lease TTL ${opts.leaseTtlMs} ms`);
+console.log(`chaos: ${opts.instances} instances, ${opts.jobsPerPolicy} jobs per misfire policy firing every second, ${kills} leader kills over ${opts.durationMs / 1000} s, lease TTL ${opts.leaseTtlMs} ms, ${opts.shards} shard(s)`);
 const r = await runChaos(opts);
 const sorted = [...r.failoverMs].sort((a, b) => a - b);
 const p50 = sorted[Math.floor(sorted.length / 2)] ?? NaN;

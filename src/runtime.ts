@@ -38,7 +38,7 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; logge
   const engine = new Engine({
     metrics,
     store, clock, logger, instanceId: config.instanceId, host: hostname(), version: config.version,
-    leaseTtlMs: config.leaseTtlMs, tickMs: config.tickMs, claimWindowMs: config.claimWindowMs, maxInFlight: config.maxInFlight,
+    leaseTtlMs: config.leaseTtlMs, tickMs: config.tickMs, claimWindowMs: config.claimWindowMs, maxInFlight: config.maxInFlight, shards: config.shards,
     // Fires go out from a worker thread on the real clock; an injected (test) clock keeps them in-process.
     dispatchWorker: clock === systemClock, logLevel: config.logLevel,
   });

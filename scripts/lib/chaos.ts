@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startInstance, type Instance } from "./instance.ts";
+import { jobSlot, shardOfSlot } from "../../src/domain/shard.ts";
 
 export interface Arrival {
   jobId: string;
@@ -21,6 +22,8 @@ export interface ChaosOptions {
   leaseTtlMs: number;
   /** Restart a killed instance (same instance id) after this long; null = leave it dead. */
   restartAfterMs: number | null;
+  /** CRONHOOK_SHARDS for every instance (default 1); each kill then takes a shard leader down. */
+  shards?: number;
   log?: (msg: string) => void;
 }
 
@@ -32,12 +35,13 @@ export interface SlotReport {
   gaps: number; // slots with no arrival and (for "once") no missed record
   missedRecorded: number;
   gapSamples: string[]; // a few "job@time" slots that had neither an arrival nor a missed record
+  duplicateSamples: string[]; // a few slots that arrived under two run ids, with what the runs say of themselves
 }
 
 export interface ChaosReport {
   all: SlotReport;
   once: SlotReport;
-  failoverMs: number[]; // kill -> first arrival sent by the next leader
+  failoverMs: number[]; // kill -> first fire of the killed leader's shards sent by another instance
   kills: number;
   windowSeconds: number;
 }
@@ -67,7 +71,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     },
   });
   const nodes = new Map<string, Instance>();
-  const args = (id: string) => ["--db", db, "--instance-id", id, "--lease-ttl-ms", String(o.leaseTtlMs), "--tick-ms", "100"];
+  const shards = o.shards ?? 1;
+  const args = (id: string) => ["--db", db, "--instance-id", id, "--lease-ttl-ms", String(o.leaseTtlMs), "--tick-ms", "100", "--shards", String(shards)];
   const alive = () => [...nodes.values()].filter((n) => n.proc.exitCode === null && n.proc.signalCode === null);
   try {
     for (let i = 0; i < o.instances; i++) {
@@ -106,16 +111,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       killTimes.push(killedAt);
       leader.kill("SIGKILL");
       await leader.exited;
-      log(`kill ${k + 1}: SIGKILL ${leaderId} (token ${status.leader.token})`);
-      // Failover: the first fire logged by another instance after the kill.
+      const lost = new Set<number>(
+        ((status.shards ?? []) as { shard: number; leader: { instanceId: string } | null }[]).filter((s) => s.leader?.instanceId === leaderId).map((s) => s.shard),
+      );
+      log(`kill ${k + 1}: SIGKILL ${leaderId} (token ${status.leader.token}, shards ${[...lost].join(",")} of ${shards})`);
+      // Failover: the first fire of a job in the killed leader's shards, logged by another instance after the kill.
       const firstFire = () => {
         let min = Infinity;
         for (const n of alive())
           for (let i = n.lines.length - 1; i >= 0; i--) {
             const l = n.lines[i]!;
             if (!l.includes('"msg":"fire"')) continue;
-            const t = Date.parse(JSON.parse(l).firedAt);
+            const rec = JSON.parse(l);
+            const t = Date.parse(rec.firedAt);
             if (t <= killedAt) break;
+            if (shards > 1 && !lost.has(shardOfSlot(jobSlot(rec.jobId), shards))) continue;
             min = Math.min(min, t);
           }
         return min;
@@ -133,7 +143,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const windowEnd = Math.floor((Date.now() - 1000) / 1000) * 1000; // slots up to here must have been handled
     await Bun.sleep(Math.max(3000, 2 * o.leaseTtlMs)); // results and late catch-ups land
     const reporter = alive()[0]!;
-    const problems = [...nodes.values()].flatMap((n) => n.lines.filter((l) => /"level":"(warn|error)"/.test(l)));
+    const problems = [...nodes.values()].flatMap((n) => n.lines.filter((l) => /"level":"(warn|error)"/.test(l))).sort(); // lines start with their time
     for (const p of problems.slice(0, 20)) log(`log: ${p.slice(0, 300)}`);
     log(`window ${new Date(windowStart).toISOString()} .. ${new Date(windowEnd).toISOString()}; kills at ${killTimes.map((t) => new Date(t).toISOString()).join(", ")}`);
     const missed = new Set<string>();
@@ -145,7 +155,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       cursor = page.nextCursor;
     } while (cursor);
     const report = (policy: string): SlotReport => {
-      const r: SlotReport = { slots: 0, delivered: 0, duplicates: 0, resends: 0, gaps: 0, missedRecorded: 0, gapSamples: [] };
+      const r: SlotReport = { slots: 0, delivered: 0, duplicates: 0, resends: 0, gaps: 0, missedRecorded: 0, gapSamples: [], duplicateSamples: [] };
       const byslot = new Map<string, Arrival[]>();
       for (const a of arrivals) {
         if (!a.jobId.startsWith(`${policy}-`)) continue;
@@ -159,7 +169,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           const got = byslot.get(k) ?? [];
           const keys = new Set(got.map((a) => a.key));
           if (got.length > 0) r.delivered++;
-          if (keys.size > 1) r.duplicates++;
+          if (keys.size > 1) {
+            r.duplicates++;
+            if (r.duplicateSamples.length < 5) r.duplicateSamples.push(`${k}: ${[...keys].join(" ")}`);
+          }
           r.resends += got.length - keys.size;
           if (missed.has(k)) r.missedRecorded++;
           if (got.length === 0 && !missed.has(k)) {
@@ -170,7 +183,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
       return r;
     };
-    return { all: report("all"), once: report("once"), failoverMs, kills: failoverMs.length, windowSeconds: (windowEnd - windowStart) / 1000 + 1 };
+    const all = report("all");
+    const once = report("once");
+    for (const rep of [all, once]) {
+      for (let i = 0; i < rep.duplicateSamples.length; i++) {
+        const ids = rep.duplicateSamples[i]!.split(": ")[1]!.split(" ");
+        const runs = await Promise.all(ids.map((id) => json(`${reporter.url}/v1/runs/${id}`).catch(() => null)));
+        rep.duplicateSamples[i] += ` -> ${runs.map((x) => (x ? `${x.trigger}/${x.status}/${x.instanceId}/attempts ${x.attempts}` : "?")).join(" | ")}`;
+      }
+    }
+    return { all, once, failoverMs, kills: failoverMs.length, windowSeconds: (windowEnd - windowStart) / 1000 + 1 };
   } finally {
     for (const n of nodes.values()) n.kill("SIGKILL");
     await Promise.all([...nodes.values()].map((n) => n.exited));

@@ -122,11 +122,18 @@ export const RunClearQuery = z.object({
 
 // --- scheduler --------------------------------------------------------------------
 
+const ShardLeader = z
+  .object({ instanceId: z.string(), token: z.number().int().openapi({ description: "The lease's fencing token." }), expiresAt: z.string() })
+  .openapi("ShardLeader");
+
 export const SchedulerStatus = z
   .object({
     instanceId: z.string(),
-    isLeader: z.boolean(),
-    leader: z.object({ instanceId: z.string(), token: z.number().int(), expiresAt: z.string() }).nullable(),
+    isLeader: z.boolean().openapi({ description: "This instance leads at least one shard." }),
+    leader: ShardLeader.nullable().openapi({ description: "The leader of shard 0: with one shard (the default), the leader." }),
+    shards: z
+      .array(z.object({ shard: z.number().int(), leader: ShardLeader.nullable() }))
+      .openapi({ description: "Every shard (CRONHOOK_SHARDS, default 1) and the instance that leads it; null while it has no live leader." }),
     state: z.enum(["running", "paused"]),
     nextWakeupAt: z.string().nullable(),
     jobs: z.object({ active: z.number().int(), paused: z.number().int(), completed: z.number().int() }),
@@ -141,6 +148,7 @@ export const SchedulerStatus = z
       instanceId: "host-a",
       isLeader: true,
       leader: { instanceId: "host-a", token: 7, expiresAt: "2026-11-23T08:01:15.000Z" },
+      shards: [{ shard: 0, leader: { instanceId: "host-a", token: 7, expiresAt: "2026-11-23T08:01:15.000Z" } }],
       state: "running",
       nextWakeupAt: "2026-11-23T08:05:00.000Z",
       jobs: { active: 12, paused: 1, completed: 3 },

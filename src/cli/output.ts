@@ -121,6 +121,7 @@ export function schedulerDetail(s: SchedulerStatus): string {
     ["state", s.state],
     ["instance", `${s.instanceId}${s.isLeader ? " (leader)" : ""}`],
     ["leader", s.leader ? `${s.leader.instanceId} until ${time(s.leader.expiresAt)}` : "none"],
+    ...(s.shards.length > 1 ? [["shards", s.shards.map((x) => `${x.shard}: ${x.leader?.instanceId ?? "none"}`).join(", ")] as [string, string]] : []),
     ["next wakeup", time(s.nextWakeupAt)],
     ["jobs", `${s.jobs.active} active, ${s.jobs.paused} paused, ${s.jobs.completed} completed`],
     ["in flight", String(s.inFlight)],

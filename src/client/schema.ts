@@ -899,6 +899,16 @@ export interface components {
          *         "token": 7,
          *         "expiresAt": "2026-11-23T08:01:15.000Z"
          *       },
+         *       "shards": [
+         *         {
+         *           "shard": 0,
+         *           "leader": {
+         *             "instanceId": "host-a",
+         *             "token": 7,
+         *             "expiresAt": "2026-11-23T08:01:15.000Z"
+         *           }
+         *         }
+         *       ],
          *       "state": "running",
          *       "nextWakeupAt": "2026-11-23T08:05:00.000Z",
          *       "jobs": {
@@ -921,12 +931,14 @@ export interface components {
          */
         SchedulerStatus: {
             instanceId: string;
+            /** @description This instance leads at least one shard. */
             isLeader: boolean;
-            leader: {
-                instanceId: string;
-                token: number;
-                expiresAt: string;
-            } | null;
+            leader: components["schemas"]["ShardLeader"];
+            /** @description Every shard (CRONHOOK_SHARDS, default 1) and the instance that leads it; null while it has no live leader. */
+            shards: {
+                shard: number;
+                leader: components["schemas"]["ShardLeader"];
+            }[];
             /** @enum {string} */
             state: "running" | "paused";
             nextWakeupAt: string | null;
@@ -945,6 +957,13 @@ export interface components {
                 lastSeenAt: string;
             }[];
         };
+        /** @description The leader of shard 0: with one shard (the default), the leader. */
+        ShardLeader: {
+            instanceId: string;
+            /** @description The lease's fencing token. */
+            token: number;
+            expiresAt: string;
+        } | null;
         Health: {
             /** @enum {string} */
             status: "ok";

@@ -1,6 +1,7 @@
 // The only reader of process.env and flags: parses once with zod into a frozen Config, fails fast naming the bad value.
 import { z } from "zod";
 import { hostname } from "node:os";
+import { MAX_SHARDS } from "../domain/shard.ts";
 import { ConfigError, OPTIONS, type OptionKey, VERSION, collectOptions, isLoopbackHost } from "./options.ts";
 
 export { ConfigError, SERVE_HELP, VERSION, isLoopbackHost } from "./options.ts";
@@ -39,6 +40,8 @@ const ConfigSchema = z.object({
   claimWindowMs: intIn(100, 60_000).default(1500),
   maxInFlight: intIn(1, 10_000).default(64),
   maxBodyBytes: intIn(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  // Jobs hash to this many shards, each led under its own lease (src/domain/shard.ts); the same on every instance.
+  shards: intIn(1, MAX_SHARDS).default(1),
   jobsFile: z.string().min(1).optional(),
   // Compatibility APIs (src/api/compat): which are mounted, CORS for browser front ends, RuQi's base URL and time zone.
   compat: z

@@ -26,6 +26,7 @@ export const OPTIONS = [
   ["--claim-window-ms", "CRONHOOK_CLAIM_WINDOW_MS", "claimWindowMs"],
   ["--max-in-flight", "CRONHOOK_MAX_IN_FLIGHT", "maxInFlight"],
   ["--max-body-bytes", "CRONHOOK_MAX_BODY_BYTES", "maxBodyBytes"],
+  ["--shards", "CRONHOOK_SHARDS", "shards"],
   ["--jobs", "CRONHOOK_JOBS_FILE", "jobsFile"],
   ["--compat", "CRONHOOK_COMPAT", "compat"],
   ["--cors-origins", "CRONHOOK_CORS_ORIGINS", "corsOrigins"],

@@ -16,8 +16,8 @@ export interface DispatcherOptions {
   manual: boolean;
   onUpdate(u: RunUpdate): void;
   onFinished(e: RunFinished): void;
-  /** A timer found the lease over by this clock: nothing was sent, everything queued was dropped. */
-  onLeaseLost(): void;
+  /** A timer found a lease over by this clock: nothing of it was sent, everything it had queued was dropped. */
+  onLeaseLost(token: number): void;
 }
 
 export interface DispatchStats {
@@ -29,8 +29,11 @@ export interface DispatchStats {
 /** What the engine needs of a dispatcher, in-process or across a worker boundary. */
 export interface DispatchPort {
   enqueue(fires: Fire[]): void;
-  setLease(token: number | null, validUntil: number): void;
-  /** Forgets every queued, unsent fire; returns how many (in-process) or -1 (not known yet). */
+  /** Fires claimed under `token` may be sent until `validUntil` (the engine's view of that lease). */
+  setLease(token: number, validUntil: number): void;
+  /** The lease of `token` is gone: forgets it and its queued, unsent fires. */
+  dropLease(token: number): void;
+  /** Forgets every queued, unsent fire (the leases stay); returns how many (in-process) or -1 (not known yet). */
   drop(): number;
   cancelJob(jobId: string): void;
   /** Sends what is due now (manual mode). */
@@ -44,8 +47,8 @@ export class Dispatcher implements DispatchPort {
   private heap = new MinHeap<Fire>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerDue = Infinity;
-  private token: number | null = null;
-  private validUntil = 0;
+  /** Lease token -> valid until (one per shard led; tokens are unique across shards). */
+  private readonly leases = new Map<number, number>();
   private stopped = false;
   private inFlight = 0;
   private readonly inFlightByJob = new Map<string, number>();
@@ -61,9 +64,29 @@ export class Dispatcher implements DispatchPort {
     this.arm();
   }
 
-  setLease(token: number | null, validUntil: number): void {
-    this.token = token;
-    this.validUntil = token === null ? 0 : validUntil;
+  setLease(token: number, validUntil: number): void {
+    this.leases.set(token, validUntil);
+  }
+
+  dropLease(token: number): number {
+    this.leases.delete(token);
+    const mine = (f: Fire) => f.token === token;
+    let n = this.heap.removeWhere(mine).length;
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      if (mine(this.waiting[i]!)) {
+        this.release(this.waiting[i]!.jobId);
+        this.waiting.splice(i, 1);
+        n++;
+      }
+    }
+    for (const [jobId, q] of this.queuedByJob) {
+      const keep = q.filter((f) => !mine(f));
+      n += q.length - keep.length;
+      if (keep.length === 0) this.queuedByJob.delete(jobId);
+      else this.queuedByJob.set(jobId, keep);
+    }
+    this.rearm();
+    return n;
   }
 
   drop(): number {
@@ -80,6 +103,14 @@ export class Dispatcher implements DispatchPort {
   cancelJob(jobId: string): void {
     this.heap.removeWhere((f) => f.jobId === jobId && f.trigger !== "manual");
     this.queuedByJob.delete(jobId);
+    this.rearm();
+  }
+
+  /** Re-arms the timer for the heap's earliest entry, after entries were removed. */
+  private rearm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerDue = Infinity;
     this.arm();
   }
 
@@ -111,16 +142,19 @@ export class Dispatcher implements DispatchPort {
 
   fireDue(): void {
     const now = this.o.clock.now();
-    if (this.heap.size === 0) return;
-    if (this.token === null || now >= this.validUntil) {
-      // Paused past the TTL (SIGSTOP, a long GC, a slow disk): what we claimed belongs to the next holder now.
-      const n = this.drop();
-      this.o.logger.warn("lease over at fire time; dropped claimed fires", { count: n });
-      this.o.onLeaseLost();
-      return;
-    }
     // Bun may run a timer up to 1 ms early: compare against due, never assume.
-    while (this.heap.size > 0 && this.heap.peek()!.due <= now) this.admit(this.heap.pop()!);
+    while (this.heap.size > 0 && this.heap.peek()!.due <= now) {
+      const f = this.heap.pop()!;
+      const validUntil = this.leases.get(f.token);
+      if (validUntil === undefined || now >= validUntil) {
+        // Paused past the TTL (SIGSTOP, a long GC, a slow disk): what this lease claimed belongs to its next holder now.
+        const n = 1 + this.dropLease(f.token);
+        this.o.logger.warn("lease over at fire time; dropped claimed fires", { count: n, token: f.token });
+        this.o.onLeaseLost(f.token);
+        continue;
+      }
+      this.admit(f);
+    }
     this.arm();
   }
 

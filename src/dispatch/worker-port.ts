@@ -12,7 +12,7 @@ export interface WorkerPortOptions {
   logger: Logger;
   onUpdate(u: RunUpdate): void;
   onFinished(e: RunFinished): void;
-  onLeaseLost(): void;
+  onLeaseLost(token: number): void;
 }
 
 /**
@@ -52,7 +52,7 @@ export class WorkerPort implements DispatchPort {
         this.last = { inFlight: m.inFlight, queued: m.queued, nextDue: m.nextDue };
         return;
       case "leaseLost":
-        this.o.onLeaseLost();
+        this.o.onLeaseLost(m.token);
         return;
       case "dropped":
         if (m.count > 0) this.o.logger.info("dropped claimed fires", { count: m.count });
@@ -69,8 +69,12 @@ export class WorkerPort implements DispatchPort {
     this.last = { ...this.last, queued: this.last.queued + fires.length };
   }
 
-  setLease(token: number | null, validUntil: number): void {
+  setLease(token: number, validUntil: number): void {
     this.send({ t: "lease", token, validUntil });
+  }
+
+  dropLease(token: number): void {
+    this.send({ t: "dropLease", token });
   }
 
   drop(): number {

@@ -10,7 +10,8 @@ declare const self: Worker;
 export type ToWorker =
   | { t: "init"; maxInFlight: number; version: string; logLevel: LogLevel; logBase: LogFields }
   | { t: "enqueue"; fires: Fire[] }
-  | { t: "lease"; token: number | null; validUntil: number }
+  | { t: "lease"; token: number; validUntil: number }
+  | { t: "dropLease"; token: number }
   | { t: "drop" }
   | { t: "cancel"; jobId: string }
   | { t: "stop"; graceMs: number };
@@ -18,7 +19,7 @@ export type ToWorker =
 export type FromWorker =
   | { t: "report"; updates: RunUpdate[]; finished: RunFinished[]; inFlight: number; queued: number; nextDue: number | null }
   | { t: "dropped"; count: number }
-  | { t: "leaseLost" }
+  | { t: "leaseLost"; token: number }
   | { t: "stopped" };
 
 let d: Dispatcher | null = null;
@@ -62,7 +63,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
           finished.push(e);
           soon();
         },
-        onLeaseLost: () => post({ t: "leaseLost" }),
+        onLeaseLost: (token) => post({ t: "leaseLost", token }),
       });
       return;
     case "enqueue":
@@ -71,6 +72,9 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
       return;
     case "lease":
       d?.setLease(m.token, m.validUntil);
+      return;
+    case "dropLease":
+      post({ t: "dropped", count: d?.dropLease(m.token) ?? 0 });
       return;
     case "drop":
       post({ t: "dropped", count: d?.drop() ?? 0 });

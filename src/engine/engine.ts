@@ -11,7 +11,8 @@ import { createMetrics, type Metrics } from "../log/metrics.ts";
 import { BatchWriter } from "../dispatch/writer.ts";
 import { Dispatcher, type DispatchPort } from "../dispatch/dispatcher.ts";
 import { WorkerPort } from "../dispatch/worker-port.ts";
-import { SCHEDULER_LEASE, type ClaimItem, type JobRow, type NewRunRow, type RunRow, type Store } from "../store/store.ts";
+import { fairShare, shardLeaseName } from "../domain/shard.ts";
+import type { ClaimItem, JobRow, LeaseRef, NewRunRow, RunRow, ShardRef, Store } from "../store/store.ts";
 import { planClaim } from "./plan.ts";
 import { rowToDefinition } from "../store/mapping.ts";
 
@@ -28,6 +29,11 @@ export interface EngineOptions {
   tickMs: number;
   claimWindowMs: number;
   maxInFlight: number;
+  /**
+   * Shards (CRONHOOK_SHARDS, default 1): jobs hash to this many shards, each led under its own lease, so up
+   * to this many instances fire in parallel. Every instance on one database must use the same count.
+   */
+  shards?: number;
   /** Max jobs read per claim query. */
   claimBatch?: number;
   /** Result writer flush interval. */
@@ -45,9 +51,14 @@ export interface EngineOptions {
 }
 
 export interface EngineStatus {
+  /** Leads at least one shard. */
   isLeader: boolean;
+  /** The token and expiry of the lowest shard led here. */
   token: number | null;
   leaseExpiresAt: number | null;
+  /** The shard count, and the shards led here. */
+  shardCount: number;
+  shards: { index: number; token: number; expiresAt: number }[];
   paused: boolean;
   nextWakeupAt: number | null;
   inFlight: number;
@@ -55,6 +66,15 @@ export interface EngineStatus {
 }
 
 const PAUSED_KEY = "scheduler.paused";
+const SHARDS_KEY = "scheduler.shards";
+
+/** A shard led by this instance: its lease and how long this instance may act on it, by its own clock. */
+interface HeldShard {
+  index: number;
+  name: string;
+  token: number;
+  validUntil: number;
+}
 
 export class Engine {
   private readonly o: Required<EngineOptions>;
@@ -63,8 +83,9 @@ export class Engine {
   private running = false;
   private ticking: Promise<void> | null = null;
   private tickAgain = false;
-  private leaseValidUntil = 0;
-  private token: number | null = null;
+  private readonly held = new Map<number, HeldShard>();
+  /** Shards not led here that this instance should try to take (poll faster while true). */
+  private wantMore = true;
   private paused = false;
   private readonly listeners = new Set<(e: RunFinished) => void>();
   private readonly writer: BatchWriter<RunUpdate>;
@@ -76,7 +97,7 @@ export class Engine {
   private readonly nonce = crypto.randomUUID().slice(0, 8);
 
   constructor(opts: EngineOptions) {
-    this.o = { claimBatch: 1000, writeIntervalMs: 50, manual: false, dispatchWorker: false, logLevel: "info", metrics: opts.metrics ?? createMetrics(), ...opts };
+    this.o = { shards: 1, claimBatch: 1000, writeIntervalMs: 50, manual: false, dispatchWorker: false, logLevel: "info", metrics: opts.metrics ?? createMetrics(), ...opts };
     const m = this.o.metrics;
     m.registry.onCollect(() => {
       const st = this.status();
@@ -97,7 +118,9 @@ export class Engine {
     const hooks = {
       onUpdate: (u: RunUpdate) => this.writer.push(u),
       onFinished: (e: RunFinished) => this.emit(e),
-      onLeaseLost: () => this.stepDown("lease ran out before fire time"),
+      onLeaseLost: (token: number) => {
+        for (const h of this.held.values()) if (h.token === token) this.stepDown(h.index, "lease ran out before fire time");
+      },
     };
     this.dispatch =
       this.o.dispatchWorker && !this.o.manual
@@ -109,6 +132,7 @@ export class Engine {
 
   async start(): Promise<void> {
     if (this.running) return;
+    await this.checkShardCount();
     this.running = true;
     if (this.o.manual) await this.leaseRound();
     else await this.leaseLoop();
@@ -125,11 +149,11 @@ export class Engine {
     await this.dispatch.stop(graceMs);
     await this.writer.flush().catch(() => {});
     this.writer.stop();
-    if (this.token !== null) {
-      await this.o.store.releaseLease(SCHEDULER_LEASE, this.o.instanceId, this.token, this.o.clock.now()).catch(() => {});
+    for (const h of this.held.values()) {
+      await this.o.store.releaseLease(h.name, this.o.instanceId, h.token, this.o.clock.now()).catch(() => {});
     }
+    this.held.clear();
     await this.o.store.removeInstance(this.o.instanceId).catch(() => {});
-    this.token = null;
   }
 
   /** Re-plan now: API changes call this so a job due in 200 ms fires in 200 ms. */
@@ -154,12 +178,17 @@ export class Engine {
 
   status(): EngineStatus {
     const now = this.o.clock.now();
-    const leader = this.isLeader(now);
+    const shards = [...this.held.values()]
+      .filter((h) => now < h.validUntil)
+      .sort((a, b) => a.index - b.index)
+      .map((h) => ({ index: h.index, token: h.token, expiresAt: h.validUntil }));
     const d = this.dispatch.stats();
     return {
-      isLeader: leader,
-      token: leader ? this.token : null,
-      leaseExpiresAt: leader ? this.leaseValidUntil : null,
+      isLeader: shards.length > 0,
+      token: shards[0]?.token ?? null,
+      leaseExpiresAt: shards[0]?.expiresAt ?? null,
+      shardCount: this.o.shards,
+      shards,
       paused: this.paused,
       nextWakeupAt: d.nextDue,
       inFlight: d.inFlight,
@@ -180,77 +209,158 @@ export class Engine {
 
   // ---- lease ------------------------------------------------------------------------------
 
+  private holds(h: HeldShard, now = this.o.clock.now()): boolean {
+    return this.held.get(h.index) === h && now < h.validUntil;
+  }
+
   private isLeader(now = this.o.clock.now()): boolean {
-    return this.token !== null && now < this.leaseValidUntil;
+    for (const h of this.held.values()) if (now < h.validUntil) return true;
+    return false;
+  }
+
+  /**
+   * Every instance on one database must hash jobs to the same number of shards. The count is recorded in the
+   * database; an instance with another count refuses to start while an instance with the recorded one is alive
+   * (a compare-and-set still makes a mismatch unable to fire a slot twice, but recovery would mix shards up).
+   */
+  private async checkShardCount(): Promise<void> {
+    const { store, clock, instanceId, shards, leaseTtlMs } = this.o;
+    const now = clock.now();
+    const stored = await store.getSetting(SHARDS_KEY);
+    if (stored === String(shards)) return;
+    const peers = (await store.liveInstances(now - 2 * leaseTtlMs)).filter((i) => i.id !== instanceId);
+    if (stored !== null && peers.length > 0) {
+      throw new Error(
+        `this instance is set to ${shards} shard(s) (CRONHOOK_SHARDS), but the instances running on this database (${peers.map((p) => p.id).join(", ")}) use ${stored}; ` +
+          `every instance must use the same count: stop them all to change it`,
+      );
+    }
+    await store.setSetting(SHARDS_KEY, String(shards), now);
   }
 
   private async leaseLoop(): Promise<void> {
     if (!this.running) return;
     await this.leaseRound();
     if (!this.running) return;
-    // A leader renews at a third of the TTL; a follower polls more often, so that a released
-    // lease (graceful shutdown of the leader) is taken over well within a second.
+    // Renew at a third of the TTL; while there are shards to take, poll more often, so that a released
+    // lease (graceful shutdown, rebalancing) is taken over well within a second.
     const ttl = this.o.leaseTtlMs;
-    const every = this.token !== null ? Math.floor(ttl / 3) : Math.min(Math.floor(ttl / 3), 200);
+    const every = this.wantMore ? Math.min(Math.floor(ttl / 3), 200) : Math.floor(ttl / 3);
     this.leaseTimer = setTimeout(() => void this.leaseLoop(), Math.max(20, every));
   }
 
-  /** One round: renew (leader) or try to acquire (follower), then heartbeat. Public for fake-clock tests. */
+  /** One round: renew the shards held, heartbeat, then take or hand back shards. Public for fake-clock tests. */
   async leaseRound(): Promise<void> {
     const { store, clock, instanceId, leaseTtlMs } = this.o;
     const sentAt = clock.now();
     try {
-      if (this.token !== null) {
-        const ok = await store.renewLease(SCHEDULER_LEASE, instanceId, this.token, sentAt, leaseTtlMs);
+      for (const h of [...this.held.values()]) {
+        const ok = await store.renewLease(h.name, instanceId, h.token, sentAt, leaseTtlMs);
         // Validity counts from when the renewal was sent; a reply after that has run out is too late.
-        if (ok && clock.now() < sentAt + leaseTtlMs) {
-          this.leaseValidUntil = sentAt + leaseTtlMs;
-          this.dispatch.setLease(this.token, this.leaseValidUntil);
-        } else this.stepDown(ok ? "lease renewal came back after the lease had run out" : "lease lost");
-      }
-      if (this.token === null) {
-        const lease = await store.acquireLease(SCHEDULER_LEASE, instanceId, sentAt, leaseTtlMs);
-        if (lease && clock.now() < sentAt + leaseTtlMs) {
-          this.token = lease.token;
-          this.leaseValidUntil = sentAt + leaseTtlMs;
-          this.dispatch.setLease(this.token, this.leaseValidUntil);
-          this.o.logger.info("became leader", { token: lease.token });
-          try {
-            await this.recover();
-          } catch (err) {
-            // Runs may now carry our token without being queued here: give the token up, so the
-            // next acquisition (a new token) recovers them again.
-            this.o.logger.error("recovery failed; stepping down", { err });
-            this.stepDown("recovery failed");
-            return;
-          }
-          this.wakeup();
-        }
+        if (ok && clock.now() < sentAt + leaseTtlMs && this.held.get(h.index) === h) {
+          h.validUntil = sentAt + leaseTtlMs;
+          this.dispatch.setLease(h.token, h.validUntil);
+        } else this.stepDown(h.index, ok ? "lease renewal came back after the lease had run out" : "lease lost");
       }
       if (sentAt - this.lastHeartbeat >= Math.floor(leaseTtlMs / 3)) {
         this.lastHeartbeat = sentAt;
         await store.heartbeat({ id: instanceId, host: this.o.host, version: this.o.version, startedAt: this.startedAt, lastSeenAt: clock.now() });
       }
+      await this.balance(sentAt);
     } catch (err) {
       this.o.metrics.dbErrors.inc({ op: "lease" });
       this.o.logger.error("lease round failed", { err });
-      if (this.token !== null && clock.now() >= this.leaseValidUntil) this.stepDown("database unreachable");
+      for (const h of [...this.held.values()]) if (clock.now() >= h.validUntil) this.stepDown(h.index, "database unreachable");
     }
   }
 
-  private stepDown(reason: string): void {
-    if (this.token === null) return;
-    this.o.logger.warn("stepped down", { reason, token: this.token });
-    this.token = null;
-    this.leaseValidUntil = 0;
-    this.dropClaims(reason);
+  /**
+   * Takes free shards up to a fair share (shards / live instances, rounded up), and hands one back per round
+   * while it leads more than that and a live peer leads fewer. A lease that ran out is taken beyond the fair
+   * share once it has been free for half a TTL, so no shard stays unled when an instance dies.
+   */
+  private async balance(now: number): Promise<void> {
+    const { store, clock, instanceId, leaseTtlMs, shards } = this.o;
+    if (shards === 1) {
+      this.wantMore = this.held.size === 0;
+      if (this.held.size === 0) await this.tryAcquire(0, now);
+      return;
+    }
+    // Live: heard from within one TTL (instances heartbeat every third of it). A dead instance's lease runs out
+    // at most a TTL after its last heartbeat, and is taken half a TTL later, by when it no longer counts here:
+    // so a survivor never hands a shard back to the dead.
+    const [leases, live] = await Promise.all([store.listLeases(), store.liveInstances(now - leaseTtlMs)]);
+    const liveIds = new Set(live.map((i) => i.id));
+    liveIds.add(instanceId);
+    const fair = fairShare(shards, liveIds.size);
+    const byName = new Map(leases.map((l) => [l.name, l]));
+    const ledBy = new Map<string, number>();
+    for (const l of leases) if (l.expiresAt > now) ledBy.set(l.holder, (ledBy.get(l.holder) ?? 0) + 1);
+    if (this.held.size > fair && [...liveIds].some((id) => id !== instanceId && (ledBy.get(id) ?? 0) < fair)) {
+      const give = [...this.held.values()].sort((a, b) => b.index - a.index)[0]!;
+      this.stepDown(give.index, `rebalancing: ${liveIds.size} instances share ${shards} shards`);
+      await store.releaseLease(give.name, instanceId, give.token, clock.now());
+      this.wantMore = false;
+      return;
+    }
+    let more = false;
+    for (let k = 0; k < shards && this.running; k++) {
+      if (this.held.has(k)) continue;
+      const l = byName.get(shardLeaseName(k, shards));
+      const free = !l || l.expiresAt <= now || l.holder === instanceId;
+      if (!free) continue;
+      const freeFor = l ? now - l.expiresAt : Infinity;
+      if (this.held.size >= fair && freeFor < leaseTtlMs / 2 && l?.holder !== instanceId) {
+        more = true; // a peer below its share should take it; if none does, take it shortly
+        continue;
+      }
+      await this.tryAcquire(k, now);
+      if (!this.held.has(k)) more = true;
+    }
+    this.wantMore = more || this.held.size < Math.min(fair, shards);
+  }
+
+  private async tryAcquire(index: number, sentAt: number): Promise<void> {
+    const { store, clock, instanceId, leaseTtlMs, shards } = this.o;
+    const name = shardLeaseName(index, shards);
+    const lease = await store.acquireLease(name, instanceId, sentAt, leaseTtlMs);
+    if (!lease || clock.now() >= sentAt + leaseTtlMs) return;
+    const h: HeldShard = { index, name, token: lease.token, validUntil: sentAt + leaseTtlMs };
+    this.held.set(index, h);
+    this.dispatch.setLease(h.token, h.validUntil);
+    this.o.logger.info("became leader", shards === 1 ? { token: h.token } : { shard: index, shards, token: h.token });
+    try {
+      await this.recover(h);
+    } catch (err) {
+      // Runs may now carry our token without being queued here: give the token up, so the
+      // next acquisition (a new token) recovers them again.
+      this.o.logger.error("recovery failed; stepping down", { err, shard: index });
+      this.stepDown(index, "recovery failed");
+      return;
+    }
+    this.wakeup();
+  }
+
+  private stepDown(index: number, reason: string): void {
+    const h = this.held.get(index);
+    if (!h) return;
+    this.held.delete(index);
+    this.o.logger.warn("stepped down", this.o.shards === 1 ? { reason, token: h.token } : { reason, shard: index, token: h.token });
+    this.dispatch.dropLease(h.token);
   }
 
   /** Forgets claimed, unsent fires; they stay pending in the database for whoever leads next. */
   private dropClaims(reason: string): void {
-    this.dispatch.setLease(null, 0);
     const n = this.dispatch.drop();
     if (n > 0) this.o.logger.info("dropped claimed fires", { reason, count: n });
+  }
+
+  private leaseOf(h: HeldShard): LeaseRef {
+    return { name: h.name, holder: this.o.instanceId, token: h.token };
+  }
+
+  private shardOf(h: HeldShard): ShardRef {
+    return { index: h.index, count: this.o.shards };
   }
 
   // ---- claim ------------------------------------------------------------------------------
@@ -269,83 +379,97 @@ export class Engine {
     }, delay);
   }
 
-  /** One planning round: claim due jobs within the window and take manual runs. Public for tests. */
+  /** One planning round: for each shard led here, claim due jobs within the window and take manual runs. Public for tests. */
   async tick(): Promise<void> {
-    const { store, clock } = this.o;
     try {
       this.paused = await this.isPausedInStore();
-      if (!this.isLeader() || this.paused) return;
-      const token = this.token!;
-      const lease = { holder: this.o.instanceId, token };
-      let more = true;
-      while (more && this.running && this.isLeader()) {
-        const now = clock.now();
-        const due = await store.dueJobs(now + this.o.claimWindowMs, this.o.claimBatch);
-        more = due.length === this.o.claimBatch;
-        if (due.length === 0) break;
-        const claimId = `${this.o.instanceId}:${token}:${this.nonce}:${++this.claimSeq}`;
-        const planned: { row: JobRow; def: JobDefinition; item: ClaimItem; fires: Fire[] }[] = [];
-        for (const row of due) {
-          let def: JobDefinition;
-          try {
-            def = rowToDefinition(row);
-          } catch (err) {
-            this.o.logger.error("job row unreadable; skipped", { jobId: row.id, err });
-            continue;
-          }
-          const plan = planClaim({ def, due: row.nextFireAt!, runCount: row.runCount }, now, this.o.claimWindowMs);
-          const runs: NewRunRow[] = [];
-          const fires: Fire[] = [];
-          for (const s of plan.slots) {
-            const runId = uuidv7(now);
-            if (s.kind === "missed") {
-              runs.push({
-                id: runId, jobId: row.id, jobName: row.name, trigger: s.trigger, scheduledAt: s.scheduledAt, status: "missed",
-                instanceId: this.o.instanceId, leaseToken: token, finishedAt: now,
-                error: `missed: due ${s.lateMs} ms ago, beyond the grace of ${def.misfire.graceMs} ms (misfire policy ${def.misfire.policy})`,
-              });
-            } else {
-              runs.push({ id: runId, jobId: row.id, jobName: row.name, trigger: s.trigger, scheduledAt: s.scheduledAt, status: "pending", instanceId: this.o.instanceId, leaseToken: token });
-              const jitter = s.trigger === "schedule" ? jitterFor(runId, def.jitterMs) : 0;
-              fires.push({ due: s.scheduledAt + jitter, runId, jobId: row.id, jobName: row.name, scheduledAt: s.scheduledAt, trigger: s.trigger, attempt: 1, token, def });
-            }
-          }
-          planned.push({
-            row, def, fires,
-            item: { jobId: row.id, due: row.nextFireAt!, next: plan.next, lastFireAt: plan.lastFireAt, addRuns: plan.fired, state: plan.completed ? "completed" : "active", runs },
-          });
-        }
-        const claimed = await store.claim(planned.map((p) => p.item), lease, claimId);
-        const m = this.o.metrics;
-        m.claimBatch.observe(claimed.size);
-        m.claimDuration.observe((clock.now() - now) / 1000);
-        for (const p of planned) if (claimed.has(p.row.id)) m.missed.inc({}, p.item.runs.length - p.fires.length);
-        // A claim that committed after our lease ran out (by our clock) is left to the next holder's recovery.
-        if (!this.isLeader() || this.token !== token) return;
-        this.dispatch.enqueue(planned.flatMap((p) => (claimed.has(p.row.id) ? p.fires : [])));
-        if (claimed.size < planned.length) more = false; // others moved those jobs; re-read next tick
-      }
-      const manual = await store.takeManualRuns(lease, 100);
-      if (manual.length > 0 && this.isLeader() && this.token === token) await this.enqueueRuns(manual, token, "manual");
     } catch (err) {
-      // A write can fail after it committed (a dropped connection, a reopen): claimed runs would then
-      // sit pending under our token with nobody to send them. Stepping down makes the next holder (very
-      // likely us again, with a new token) recover them.
       this.o.metrics.dbErrors.inc({ op: "claim" });
-      this.o.logger.error("claim round failed; stepping down", { err });
-      this.stepDown("claim round failed");
+      this.o.logger.error("reading the scheduler state failed", { err });
+      return;
+    }
+    if (this.paused) return;
+    for (const h of [...this.held.values()].sort((a, b) => a.index - b.index)) {
+      if (!this.running && !this.o.manual) return;
+      if (!this.holds(h)) continue;
+      try {
+        await this.claimShard(h);
+      } catch (err) {
+        // A write can fail after it committed (a dropped connection, a reopen): claimed runs would then
+        // sit pending under our token with nobody to send them. Stepping down makes the next holder (very
+        // likely us again, with a new token) recover them.
+        this.o.metrics.dbErrors.inc({ op: "claim" });
+        this.o.logger.error("claim round failed; stepping down", { err, shard: h.index });
+        this.stepDown(h.index, "claim round failed");
+      }
     }
   }
 
-  /** Takes over runs a previous holder left pending/running and sends them again (same run id). */
-  private async recover(): Promise<void> {
-    const token = this.token;
-    if (token === null) return;
-    const lease = { holder: this.o.instanceId, token };
+  private async claimShard(h: HeldShard): Promise<void> {
+    const { store, clock } = this.o;
+    const token = h.token;
+    const lease = this.leaseOf(h);
+    const shard = this.shardOf(h);
+    let more = true;
+    while (more && (this.running || this.o.manual) && this.holds(h)) {
+      const now = clock.now();
+      const due = await store.dueJobs(now + this.o.claimWindowMs, this.o.claimBatch, shard);
+      more = due.length === this.o.claimBatch;
+      if (due.length === 0) break;
+      const claimId = `${this.o.instanceId}:${token}:${this.nonce}:${++this.claimSeq}`;
+      const planned: { row: JobRow; def: JobDefinition; item: ClaimItem; fires: Fire[] }[] = [];
+      for (const row of due) {
+        let def: JobDefinition;
+        try {
+          def = rowToDefinition(row);
+        } catch (err) {
+          this.o.logger.error("job row unreadable; skipped", { jobId: row.id, err });
+          continue;
+        }
+        const plan = planClaim({ def, due: row.nextFireAt!, runCount: row.runCount }, now, this.o.claimWindowMs);
+        const runs: NewRunRow[] = [];
+        const fires: Fire[] = [];
+        for (const s of plan.slots) {
+          const runId = uuidv7(now);
+          if (s.kind === "missed") {
+            runs.push({
+              id: runId, jobId: row.id, jobName: row.name, trigger: s.trigger, scheduledAt: s.scheduledAt, status: "missed",
+              instanceId: this.o.instanceId, leaseToken: token, finishedAt: now, shard: row.shard,
+              error: `missed: due ${s.lateMs} ms ago, beyond the grace of ${def.misfire.graceMs} ms (misfire policy ${def.misfire.policy})`,
+            });
+          } else {
+            runs.push({ id: runId, jobId: row.id, jobName: row.name, trigger: s.trigger, scheduledAt: s.scheduledAt, status: "pending", instanceId: this.o.instanceId, leaseToken: token, shard: row.shard });
+            const jitter = s.trigger === "schedule" ? jitterFor(runId, def.jitterMs) : 0;
+            fires.push({ due: s.scheduledAt + jitter, runId, jobId: row.id, jobName: row.name, scheduledAt: s.scheduledAt, trigger: s.trigger, attempt: 1, token, def });
+          }
+        }
+        planned.push({
+          row, def, fires,
+          item: { jobId: row.id, due: row.nextFireAt!, next: plan.next, lastFireAt: plan.lastFireAt, addRuns: plan.fired, state: plan.completed ? "completed" : "active", runs },
+        });
+      }
+      const claimed = await store.claim(planned.map((p) => p.item), lease, claimId);
+      const m = this.o.metrics;
+      m.claimBatch.observe(claimed.size);
+      m.claimDuration.observe((clock.now() - now) / 1000);
+      for (const p of planned) if (claimed.has(p.row.id)) m.missed.inc({}, p.item.runs.length - p.fires.length);
+      // A claim that committed after our lease ran out (by our clock) is left to the next holder's recovery.
+      if (!this.holds(h)) return;
+      this.dispatch.enqueue(planned.flatMap((p) => (claimed.has(p.row.id) ? p.fires : [])));
+      if (claimed.size < planned.length) more = false; // others moved those jobs; re-read next tick
+    }
+    const manual = await store.takeManualRuns(lease, 100, shard);
+    if (manual.length > 0 && this.holds(h)) await this.enqueueRuns(manual, token, "manual");
+  }
+
+  /** Takes over runs a previous holder of the shard left pending/running and sends them again (same run id). */
+  private async recover(h: HeldShard): Promise<void> {
+    const token = h.token;
+    const lease = this.leaseOf(h);
     for (;;) {
-      const runs = await this.o.store.takeOrphanRuns(lease, 500);
+      const runs = await this.o.store.takeOrphanRuns(lease, 500, this.shardOf(h));
       if (runs.length > 0) {
-        this.o.logger.info("recovering runs of an earlier lease holder", { count: runs.length, token });
+        this.o.logger.info("recovering runs of an earlier lease holder", { count: runs.length, token, shard: h.index });
         await this.enqueueRuns(runs, token, "recovery");
       }
       if (runs.length < 500) break;

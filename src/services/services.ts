@@ -4,12 +4,13 @@ import type { Clock } from "../domain/clock.ts";
 import { defineJob, patchJob, type JobDefinition } from "../domain/definition.ts";
 import { Conflict, Invalid, NotFound, PreconditionFailed } from "../domain/errors.ts";
 import { jobIdProblem, uuidv7 } from "../domain/ids.ts";
+import { jobSlot, shardLeaseName } from "../domain/shard.ts";
 import { TERMINAL_STATUSES, type Job, type JobCreate, type JobPatch, type JobSpec, type Run } from "../domain/job.ts";
 import { firstFire } from "../domain/schedule.ts";
 import { nextFireAfter, normalizeTrigger, parseIsoInstant } from "../domain/trigger.ts";
 import type { Engine } from "../engine/engine.ts";
 import { definitionColumns, rowToDefinition, rowToJob, rowToRunOut } from "../store/mapping.ts";
-import { SCHEDULER_LEASE, type JobRow, type Store } from "../store/store.ts";
+import type { JobRow, Store } from "../store/store.ts";
 import type { Services, SchedulerStatus } from "./types.ts";
 import type { Metrics } from "../log/metrics.ts";
 
@@ -75,7 +76,7 @@ export function createServices(d: ServiceDeps): Services {
     const row: JobRow = {
       id, ...definitionColumns(def),
       state: paused ? "paused" : "active", pausedReason: null, nextFireAt: next, lastFireAt: null, runCount: 0, version: 1,
-      claimId: null, shard: 0, createdAt: now, updatedAt: now,
+      claimId: null, shard: jobSlot(id), createdAt: now, updatedAt: now,
     };
     if (!(await store.insertJob(row))) throw new Conflict("job_exists", `a job with id ${JSON.stringify(id)} already exists`);
     engine.wakeup();
@@ -191,7 +192,7 @@ export function createServices(d: ServiceDeps): Services {
       let finished: Promise<void> | null = null;
       let off = () => {};
       if (opts.wait) finished = new Promise<void>((resolve) => (off = engine.onRunFinished((e) => e.runId === runId && resolve())));
-      await store.insertRun({ id: runId, jobId: row.id, jobName: row.name, trigger: "manual", scheduledAt: now, status: "pending", attempts: 0, leaseToken: null });
+      await store.insertRun({ id: runId, jobId: row.id, jobName: row.name, trigger: "manual", scheduledAt: now, status: "pending", attempts: 0, leaseToken: null, shard: row.shard });
       engine.wakeup();
       const toRun = async () => rowToRunOut((await store.getRun(runId))!);
       if (!opts.wait) return { run: await toRun(), done: false };
@@ -252,20 +253,27 @@ export function createServices(d: ServiceDeps): Services {
 
   async function status(): Promise<SchedulerStatus> {
     const now = clock.now();
-    const [lease, counts, instances, paused, earliest] = await Promise.all([
-      store.getLease(SCHEDULER_LEASE),
+    const [leases, counts, instances, paused, earliest] = await Promise.all([
+      store.listLeases(),
       store.countJobsByState(),
       store.liveInstances(now - 3 * d.leaseTtlMs),
       engine.isPausedInStore(),
       store.earliestNextFire(),
     ]);
     const e = engine.status();
-    const leaderLive = lease !== null && lease.expiresAt > now;
+    const byName = new Map(leases.map((l) => [l.name, l]));
+    const shards = Array.from({ length: e.shardCount }, (_, index) => {
+      const l = byName.get(shardLeaseName(index, e.shardCount));
+      const live = l !== undefined && l.expiresAt > now;
+      return { shard: index, leader: live ? { instanceId: l.holder, token: l.token, expiresAt: new Date(l.expiresAt).toISOString() } : null };
+    });
+    const lead = shards[0]!.leader;
     const nextWake = [e.nextWakeupAt, earliest].filter((x): x is number => x !== null);
     return {
       instanceId: d.instanceId,
       isLeader: e.isLeader,
-      leader: leaderLive ? { instanceId: lease.holder, token: lease.token, expiresAt: new Date(lease.expiresAt).toISOString() } : null,
+      leader: lead,
+      shards,
       state: paused ? "paused" : "running",
       nextWakeupAt: paused || nextWake.length === 0 ? null : new Date(Math.min(...nextWake)).toISOString(),
       jobs: { active: counts.active ?? 0, paused: counts.paused ?? 0, completed: counts.completed ?? 0 },

@@ -31,10 +31,19 @@ export interface RunListFilter {
   cursor?: string;
 }
 
+export interface ShardLeader {
+  instanceId: string;
+  token: number;
+  expiresAt: string;
+}
+
 export interface SchedulerStatus {
   instanceId: string;
   isLeader: boolean;
-  leader: { instanceId: string; token: number; expiresAt: string } | null;
+  /** The leader of shard 0 (with one shard, the leader). */
+  leader: ShardLeader | null;
+  /** Every shard (one unless CRONHOOK_SHARDS is set) and who leads it. */
+  shards: { shard: number; leader: ShardLeader | null }[];
   state: "running" | "paused";
   nextWakeupAt: string | null;
   jobs: { active: number; paused: number; completed: number };

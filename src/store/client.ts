@@ -12,15 +12,26 @@ export function isFileUrl(url: string): boolean {
 }
 
 export async function openClient(opts: DbOptions): Promise<Client> {
-  const client = createClient({ url: opts.url, authToken: opts.authToken, intMode: "number" });
-  if (isFileUrl(opts.url)) {
+  const file = isFileUrl(opts.url);
+  const busyTimeoutMs = opts.busyTimeoutMs ?? 100;
+  const client = createClient({
+    url: opts.url,
+    authToken: opts.authToken,
+    intMode: "number",
+    // A local file gets one connection. The client otherwise opens up to 20 as calls overlap (Promise.all, concurrent
+    // requests), and each new one has a busy timeout of 0 and none of the PRAGMAs below (synchronous = FULL: an fsync
+    // per commit), its own cold page cache, and contends for the write lock with this process's other connections.
+    // The native driver runs every statement on the JS thread anyway, so more connections add no parallelism.
+    ...(file ? { concurrency: 1, timeout: busyTimeoutMs } : {}),
+  });
+  if (file) {
     if (opts.url !== ":memory:" && !opts.url.includes(":memory:")) {
       await client.execute("PRAGMA journal_mode = WAL");
       await client.execute("PRAGMA synchronous = NORMAL");
     }
     // Short: the native driver waits on the JS thread, so a long busy wait would stall every timer.
     // Longer contention is retried asynchronously by withBusyRetry.
-    await client.execute(`PRAGMA busy_timeout = ${opts.busyTimeoutMs ?? 100}`);
+    await client.execute(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
   }
   return client;
 }

@@ -25,12 +25,13 @@ export const jobs = sqliteTable(
     runCount: integer("run_count").notNull().default(0),
     version: integer("version").notNull().default(1),
     claimId: text("claim_id"), // the claim batch that last moved next_fire_at
-    shard: integer("shard").notNull().default(0),
+    shard: integer("shard").notNull().default(0), // the id's slot (domain/shard.ts): shard = slot % K
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
-    index("jobs_next_fire_idx").on(t.nextFireAt).where(sql`${t.nextFireAt} IS NOT NULL`),
+    // The queue: a shard's claim-ahead filters slots on the index itself, before reading any job row.
+    index("jobs_due_idx").on(t.nextFireAt, t.shard).where(sql`${t.nextFireAt} IS NOT NULL`),
     index("jobs_name_idx").on(t.name, t.id),
     index("jobs_state_idx").on(t.state, t.id),
   ],
@@ -54,6 +55,7 @@ export const runs = sqliteTable(
     error: text("error"),
     instanceId: text("instance_id"),
     leaseToken: integer("lease_token"), // null for a manual run not yet taken by a leader
+    shard: integer("shard").notNull().default(0), // the job's slot: which shard's leader sends and recovers it
   },
   (t) => [
     index("runs_job_idx").on(t.jobId, t.id),

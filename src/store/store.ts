@@ -48,6 +48,27 @@ export interface ClaimItem {
 
 
 export const SCHEDULER_LEASE = "scheduler";
+
+/** A scheduler lease as held: the name (one per shard), the holder and the fencing token. */
+export interface LeaseRef {
+  name: string;
+  holder: string;
+  token: number;
+}
+
+/** Which jobs and runs a shard owns: those whose slot is `index` modulo `count` (count 1: all). */
+export interface ShardRef {
+  index: number;
+  count: number;
+}
+
+const ALL: ShardRef = { index: 0, count: 1 };
+/** The SQL filter on a table's slot column for a shard (empty for a single shard). Integers only, never user input. */
+function shardFilter(column: string, shard: ShardRef): string {
+  if (shard.count <= 1) return "";
+  if (!Number.isInteger(shard.index) || !Number.isInteger(shard.count)) throw new Error("shard index and count must be integers");
+  return ` AND (${column} % ${shard.count}) = ${shard.index}`;
+}
 const CHUNK = 200;
 const INSERT_BATCH = 200;
 
@@ -301,13 +322,14 @@ export class Store {
 
   // ---- engine: claim ----------------------------------------------------------------------
 
-  /** Jobs due by `until`, earliest first. */
-  async dueJobs(until: number, limit: number): Promise<JobRow[]> {
+  /** Jobs of a shard due by `until`, earliest first. */
+  async dueJobs(until: number, limit: number, shard: ShardRef = ALL): Promise<JobRow[]> {
     return this.db
       .select()
       .from(jobs)
-      // next_fire_at is null unless the job is active: the partial index on it is the whole queue.
-      .where(and(isNotNull(jobs.nextFireAt), sql`${jobs.nextFireAt} <= ${until}`))
+      // next_fire_at is null unless the job is active: the partial index on (next_fire_at, shard) is the
+      // whole queue, and the shard's slots are picked on the index entries, before any row is read.
+      .where(and(isNotNull(jobs.nextFireAt), sql`${jobs.nextFireAt} <= ${until}`, shard.count > 1 ? sql.raw(shardFilter("jobs.shard", shard).slice(5)) : undefined))
       .orderBy(asc(jobs.nextFireAt))
       .limit(limit);
   }
@@ -317,7 +339,7 @@ export class Store {
    * token), and the run rows of exactly the jobs whose CAS succeeded, all in one write transaction.
    * Returns the ids of the jobs claimed.
    */
-  async claim(items: ClaimItem[], lease: { holder: string; token: number }, claimId: string): Promise<Set<string>> {
+  async claim(items: ClaimItem[], lease: LeaseRef, claimId: string): Promise<Set<string>> {
     const claimed = new Set<string>();
     // The rows travel as one JSON parameter read with json_each: the statement text stays short and the
     // same whatever the batch size, so preparing it costs microseconds (a VALUES list of thousands of
@@ -327,7 +349,7 @@ export class Store {
       const jobRows = JSON.stringify(part.map((it) => [it.jobId, it.due, it.next, it.lastFireAt, it.addRuns, it.state]));
       const runRows = JSON.stringify(
         part.flatMap((it) =>
-          it.runs.map((r) => [r.id, r.jobId, r.jobName, r.trigger, r.scheduledAt, r.status, r.instanceId ?? null, r.leaseToken ?? null, r.error ?? null, r.finishedAt ?? null]),
+          it.runs.map((r) => [r.id, r.jobId, r.jobName, r.trigger, r.scheduledAt, r.status, r.instanceId ?? null, r.leaseToken ?? null, r.error ?? null, r.finishedAt ?? null, r.shard ?? 0]),
         ),
       );
       const stmts: InStatement[] = [
@@ -339,11 +361,11 @@ export class Store {
                 WHERE jobs.id = c.id AND jobs.next_fire_at = c.due AND +jobs.state = 'active' -- '+': never drive the plan by state
                   AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
                 RETURNING jobs.id`,
-          args: [jobRows, batchId, SCHEDULER_LEASE, lease.holder, lease.token],
+          args: [jobRows, batchId, lease.name, lease.holder, lease.token],
         },
         {
-          sql: `INSERT INTO runs (id, job_id, job_name, trigger, scheduled_at, status, instance_id, lease_token, error, finished_at)
-                SELECT v.value->>0, v.value->>1, v.value->>2, v.value->>3, v.value->>4, v.value->>5, v.value->>6, v.value->>7, v.value->>8, v.value->>9
+          sql: `INSERT INTO runs (id, job_id, job_name, trigger, scheduled_at, status, instance_id, lease_token, error, finished_at, shard)
+                SELECT v.value->>0, v.value->>1, v.value->>2, v.value->>3, v.value->>4, v.value->>5, v.value->>6, v.value->>7, v.value->>8, v.value->>9, v.value->>10
                 FROM json_each(?) v
                 JOIN jobs j ON j.id = v.value->>1 AND j.claim_id = ?`,
           args: [runRows, batchId],
@@ -355,32 +377,36 @@ export class Store {
     return claimed;
   }
 
-  /** Takes manual runs that no leader has picked up yet (run-now through any instance). */
-  async takeManualRuns(lease: { holder: string; token: number }, limit: number): Promise<RunRow[]> {
+  /** Takes a shard's manual runs that no leader has picked up yet (run-now through any instance). */
+  async takeManualRuns(lease: LeaseRef, limit: number, shard: ShardRef = ALL): Promise<RunRow[]> {
+    const open = `status = 'pending' AND lease_token IS NULL${shardFilter("shard", shard)}`;
     // Asked every tick: a read first, so that an idle tick takes no write lock (peers share the file).
-    const any = await this.client.execute("SELECT 1 FROM runs WHERE status = 'pending' AND lease_token IS NULL LIMIT 1");
+    const any = await this.client.execute(`SELECT 1 FROM runs WHERE ${open} LIMIT 1`);
     if (any.rows.length === 0) return [];
     const r = await this.retry(() =>
       this.client.execute({
         sql: `UPDATE runs SET lease_token = ?, instance_id = ?
-              WHERE id IN (SELECT id FROM runs WHERE status = 'pending' AND lease_token IS NULL ORDER BY id LIMIT ?)
+              WHERE id IN (SELECT id FROM runs WHERE ${open} ORDER BY id LIMIT ?)
                 AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
               RETURNING *`,
-        args: [lease.token, lease.holder, limit, SCHEDULER_LEASE, lease.holder, lease.token],
+        args: [lease.token, lease.holder, limit, lease.name, lease.holder, lease.token],
       }),
     );
     return r.rows.map(rowToRun);
   }
 
-  /** Takes over runs left pending/running by an earlier lease holder (token lower than ours). */
-  async takeOrphanRuns(lease: { holder: string; token: number }, limit: number): Promise<RunRow[]> {
+  /**
+   * Takes over a shard's runs left pending/running under an earlier token. Tokens come from one sequence
+   * across all shard leases (acquireLease), so a lower token is always an earlier holder's.
+   */
+  async takeOrphanRuns(lease: LeaseRef, limit: number, shard: ShardRef = ALL): Promise<RunRow[]> {
     const r = await this.retry(() =>
       this.client.execute({
         sql: `UPDATE runs SET lease_token = ?, instance_id = ?, trigger = 'recovery'
-              WHERE id IN (SELECT id FROM runs WHERE status IN ('pending','running') AND lease_token IS NOT NULL AND lease_token < ? ORDER BY id LIMIT ?)
+              WHERE id IN (SELECT id FROM runs WHERE status IN ('pending','running') AND lease_token IS NOT NULL AND lease_token < ?${shardFilter("shard", shard)} ORDER BY id LIMIT ?)
                 AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
               RETURNING *`,
-        args: [lease.token, lease.holder, lease.token, limit, SCHEDULER_LEASE, lease.holder, lease.token],
+        args: [lease.token, lease.holder, lease.token, limit, lease.name, lease.holder, lease.token],
       }),
     );
     return r.rows.map(rowToRun);
@@ -413,16 +439,19 @@ export class Store {
 
   /**
    * Takes the lease if it is free, expired, or held under our own holder id (a restart of this
-   * instance). Every acquisition increments the fencing token, so runs claimed under the previous
+   * instance). Every acquisition takes a new fencing token, so runs claimed under the previous
    * token, even by an earlier process with our id, are recovered and can never be claimed again.
+   * Tokens come from one sequence across all leases (the highest issued, plus one): a run's token
+   * then orders it against any later holder of its shard, whatever the shard count was.
    * Renewal is renewLease. Returns the lease row when we hold it.
    */
   async acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<LeaseRow | null> {
     const r = await this.retry(() =>
       this.client.execute({
-        sql: `INSERT INTO leases (name, holder, token, expires_at, renewed_at) VALUES (?, ?, 1, ?, ?)
+        sql: `INSERT INTO leases (name, holder, token, expires_at, renewed_at)
+              VALUES (?, ?, (SELECT coalesce(max(token), 0) + 1 FROM leases), ?, ?)
               ON CONFLICT(name) DO UPDATE SET
-                token = leases.token + 1,
+                token = (SELECT max(token) + 1 FROM leases),
                 holder = excluded.holder, expires_at = excluded.expires_at, renewed_at = excluded.renewed_at
               WHERE leases.expires_at <= ? OR leases.holder = excluded.holder
               RETURNING *`,
@@ -456,6 +485,11 @@ export class Store {
   async getLease(name: string): Promise<LeaseRow | null> {
     const r = await this.db.select().from(leases).where(eq(leases.name, name)).limit(1);
     return r[0] ?? null;
+  }
+
+  /** Every lease row (one per shard ever led: a handful). */
+  async listLeases(): Promise<LeaseRow[]> {
+    return this.db.select().from(leases).orderBy(asc(leases.name));
   }
 
   async heartbeat(row: InstanceRow): Promise<void> {
@@ -511,6 +545,7 @@ export function rowToRun(r: Record<string, unknown>): RunRow {
     error: str(r.error),
     instanceId: str(r.instance_id),
     leaseToken: num(r.lease_token),
+    shard: Number(r.shard ?? 0),
   };
 }
 

@@ -1443,6 +1443,9 @@ async function viewScheduler(main, ctx) {
                 ["Fencing token", String(s.leader.token)],
                 ["Lease expires", when(s.leader.expiresAt)],
                 ["Answering", h("code", null, s.instanceId)],
+                ...((s.shards || []).length > 1
+                  ? [["Shards", h("span", null, s.shards.map((x, i) => h("span", null, i > 0 ? " · " : "", `${x.shard}: `, x.leader ? h("code", null, x.leader.instanceId) : "none")))]]
+                  : []),
               ])
             : h("p", { class: "notice" }, "No instance holds the lease right now: nothing fires until one takes it."),
         ),
@@ -1465,7 +1468,7 @@ async function viewScheduler(main, ctx) {
                 h(
                   "tr",
                   null,
-                  h("td", null, h("code", null, i.instanceId), s.leader && s.leader.instanceId === i.instanceId ? h("span", { class: "badge state-active" }, "leader") : null),
+                  h("td", null, h("code", null, i.instanceId), (s.shards || []).some((x) => x.leader && x.leader.instanceId === i.instanceId) ? h("span", { class: "badge state-active" }, "leader") : null),
                   h("td", null, i.host),
                   h("td", null, i.version),
                   h("td", null, when(i.startedAt, { rel: false })),
@@ -1481,7 +1484,13 @@ async function viewScheduler(main, ctx) {
   const load = async (background = false) => {
     const fresh = (await api("GET", "scheduler", { background })).data;
     if (!ctx.alive) return;
-    const changed = !s || JSON.stringify({ ...fresh, leader: fresh.leader && { ...fresh.leader, expiresAt: 0 }, instances: fresh.instances.map((i) => ({ ...i, lastSeenAt: 0 })) }) !== JSON.stringify({ ...s, leader: s.leader && { ...s.leader, expiresAt: 0 }, instances: s.instances.map((i) => ({ ...i, lastSeenAt: 0 })) });
+    const still = (x) => ({
+      ...x,
+      leader: x.leader && { ...x.leader, expiresAt: 0 },
+      shards: (x.shards || []).map((y) => ({ ...y, leader: y.leader && { ...y.leader, expiresAt: 0 } })),
+      instances: x.instances.map((i) => ({ ...i, lastSeenAt: 0 })),
+    });
+    const changed = !s || JSON.stringify(still(fresh)) !== JSON.stringify(still(s));
     s = fresh;
     // Only lease times moved: update them in place so focus and reading position stay.
     if (changed || !content.contains(document.activeElement)) draw();

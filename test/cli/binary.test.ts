@@ -59,9 +59,15 @@ test(
       expect(hit!.path).toBe("/fire");
       expect(hit!.headers["x-cronhook-job-id"]).toBe("bin-1");
 
-      const runs = await cli(["runs", "list", "--job", "bin-1", "--status", "succeeded", "--json", "--server", server.url], { bin, cwd: runDir });
-      expect(runs.code).toBe(0);
-      expect(JSON.parse(runs.stdout).items.length).toBeGreaterThanOrEqual(1);
+      // The result is written a few milliseconds after the target answers: ask until it is there.
+      let recorded = 0;
+      for (let i = 0; i < 50 && recorded === 0; i++) {
+        const runs = await cli(["runs", "list", "--job", "bin-1", "--status", "succeeded", "--json", "--server", server.url], { bin, cwd: runDir });
+        expect(runs.code).toBe(0);
+        recorded = JSON.parse(runs.stdout).items.length;
+        if (recorded === 0) await Bun.sleep(100);
+      }
+      expect(recorded).toBeGreaterThanOrEqual(1);
 
       expect(await server.stop()).toBe(0);
       server = null;

@@ -15,3 +15,15 @@ test("with the leader killed twice, every slot arrives exactly once (all) or onc
   expect(r.once.duplicates).toBe(0);
   expect(r.once.gaps).toBe(0);
 }, 60_000);
+
+test("with shards on (2 shards, 3 instances), a shard leader killed twice: every slot exactly once (all) or once-or-missed (once)", async () => {
+  const r = await runChaos({ instances: 3, jobsPerPolicy: 25, durationMs: 18_000, kills: 2, leaseTtlMs: 1500, restartAfterMs: 500, shards: 2 });
+  console.log(JSON.stringify(r));
+  expect(r.kills).toBe(2);
+  expect(r.windowSeconds).toBeGreaterThanOrEqual(15);
+  expect(r.all.duplicates).toBe(0);
+  expect(r.all.gaps).toBe(0);
+  expect(r.all.delivered).toBe(r.all.slots);
+  expect(r.once.duplicates).toBe(0);
+  expect(r.once.gaps).toBe(0);
+}, 60_000);

@@ -5,7 +5,7 @@ import { defineJob } from "../../src/domain/definition.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { silentLogger } from "../../src/log/logger.ts";
 import { definitionColumns } from "../../src/store/mapping.ts";
-import { Store } from "../../src/store/store.ts";
+import { SCHEDULER_LEASE, Store } from "../../src/store/store.ts";
 import { startTarget, type Target } from "../helpers/target.ts";
 import { until } from "../helpers/runtime.ts";
 
@@ -77,7 +77,7 @@ test("the next leader takes a higher token, recovers the claimed run under its i
   const job = (await store.getJob("j"))!;
   const stale = await store.claim(
     [{ jobId: "j", due: job.nextFireAt!, next: job.nextFireAt! + 1000, lastFireAt: job.nextFireAt!, addRuns: 1, state: "active", runs: [] }],
-    { holder: "a", token: 1 }, "stale",
+    { name: SCHEDULER_LEASE, holder: "a", token: 1 }, "stale",
   );
   expect(stale.size).toBe(0);
   expect((await store.getJob("j"))!.nextFireAt).toBe(job.nextFireAt);

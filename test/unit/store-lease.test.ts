@@ -108,13 +108,13 @@ describe("lease", () => {
   test("re-acquiring by the same holder after expiry increments the token", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
     const again = await store.acquireLease(SCHEDULER_LEASE, "A", NOW + TTL, TTL);
-    expect(again).toMatchObject({ holder: "A", token: 2 });
+    expect(again).toMatchObject({ name: SCHEDULER_LEASE, holder: "A", token: 2 });
   });
 
   test("releasing the lease lets a peer take over at once with the next token", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
     await store.releaseLease(SCHEDULER_LEASE, "A", 1, NOW + 500);
-    expect(await store.acquireLease(SCHEDULER_LEASE, "B", NOW + 500, TTL)).toMatchObject({ holder: "B", token: 2 });
+    expect(await store.acquireLease(SCHEDULER_LEASE, "B", NOW + 500, TTL)).toMatchObject({ name: SCHEDULER_LEASE, holder: "B", token: 2 });
   });
 
   test("a stale holder's release does not free a lease a peer now holds", async () => {
@@ -124,9 +124,18 @@ describe("lease", () => {
     expect(await store.acquireLease(SCHEDULER_LEASE, "C", NOW + TTL + 1, TTL)).toBeNull();
   });
 
-  test("leases of different names are independent", async () => {
-    expect(await store.acquireLease("scheduler:0", "A", NOW, TTL)).toMatchObject({ token: 1 });
-    expect(await store.acquireLease("scheduler:1", "B", NOW, TTL)).toMatchObject({ token: 1 });
+  test("leases of different names are held independently, with tokens from one sequence", async () => {
+    expect(await store.acquireLease("scheduler:0", "A", NOW, TTL)).toMatchObject({ holder: "A", token: 1 });
+    expect(await store.acquireLease("scheduler:1", "B", NOW, TTL)).toMatchObject({ holder: "B", token: 2 });
+    expect(await store.acquireLease("scheduler:0", "B", NOW + 1, TTL)).toBeNull(); // A holds it
+    // A later holder of any shard gets a token above every token issued before, whatever the lease.
+    expect(await store.acquireLease("scheduler:0", "B", NOW + TTL, TTL)).toMatchObject({ holder: "B", token: 3 });
+    expect(await store.acquireLease("scheduler", "C", NOW + TTL, TTL)).toMatchObject({ holder: "C", token: 4 });
+    expect((await store.listLeases()).map((l) => [l.name, l.holder, l.token])).toEqual([
+      ["scheduler", "C", 4],
+      ["scheduler:0", "B", 3],
+      ["scheduler:1", "B", 2],
+    ]);
   });
 });
 
@@ -138,7 +147,7 @@ describe("claim", () => {
   test("a claim with a stale token claims nothing and inserts no runs", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
     await store.acquireLease(SCHEDULER_LEASE, "B", NOW + TTL, TTL); // A's lease is gone, B has token 2
-    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1");
+    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { name: SCHEDULER_LEASE, holder: "A", token: 1 }, "c1");
     expect([...claimed]).toEqual([]);
     expect(await runIds(store)).toEqual([]);
     expect((await store.getJob("job-1"))!.nextFireAt).toBe(T);
@@ -146,13 +155,13 @@ describe("claim", () => {
 
   test("a claim with the current token but another holder's name claims nothing", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "B", NOW, TTL);
-    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1");
+    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { name: SCHEDULER_LEASE, holder: "A", token: 1 }, "c1");
     expect(claimed.size).toBe(0);
     expect(await runIds(store)).toEqual([]);
   });
 
   test("a claim with no lease row at all claims nothing", async () => {
-    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1");
+    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { name: SCHEDULER_LEASE, holder: "A", token: 1 }, "c1");
     expect(claimed.size).toBe(0);
     expect(await runIds(store)).toEqual([]);
   });
@@ -163,7 +172,7 @@ describe("claim", () => {
       run("r-missed", "job-1", { status: "missed", scheduledAt: T - MIN, finishedAt: NOW, error: "missed: late" }),
       run("r-pending", "job-1", { scheduledAt: T }),
     ];
-    const claimed = await store.claim([item("job-1", T, runs, { next: T + MIN, lastFireAt: T, addRuns: 1 })], { holder: "A", token: 1 }, "c1");
+    const claimed = await store.claim([item("job-1", T, runs, { next: T + MIN, lastFireAt: T, addRuns: 1 })], { name: SCHEDULER_LEASE, holder: "A", token: 1 }, "c1");
     expect([...claimed]).toEqual(["job-1"]);
     const job = (await store.getJob("job-1"))!;
     expect(job).toMatchObject({ nextFireAt: T + MIN, lastFireAt: T, runCount: 1, state: "active", updatedAt: NOW });
@@ -174,15 +183,15 @@ describe("claim", () => {
 
   test("a claim that completes the job clears next_fire_at and marks it completed", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
-    await store.claim([item("job-1", T, [run("r1", "job-1")], { next: null, state: "completed" })], { holder: "A", token: 1 }, "c1");
+    await store.claim([item("job-1", T, [run("r1", "job-1")], { next: null, state: "completed" })], { name: SCHEDULER_LEASE, holder: "A", token: 1 }, "c1");
     expect(await store.getJob("job-1")).toMatchObject({ nextFireAt: null, state: "completed", runCount: 1 });
     expect(await store.dueJobs(T + 10 * MIN, 10)).toEqual([]);
   });
 
   test("a second claim of the same slot (same due) claims nothing and inserts no runs", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
-    const first = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1");
-    const second = await store.claim([item("job-1", T, [run("r2", "job-1")])], { holder: "A", token: 1 }, "c2");
+    const first = await store.claim([item("job-1", T, [run("r1", "job-1")])], { name: SCHEDULER_LEASE, holder: "A", token: 1 }, "c1");
+    const second = await store.claim([item("job-1", T, [run("r2", "job-1")])], { name: SCHEDULER_LEASE, holder: "A", token: 1 }, "c2");
     expect(first.size).toBe(1);
     expect(second.size).toBe(0);
     expect(await runIds(store)).toEqual(["r1"]);
@@ -194,7 +203,7 @@ describe("claim", () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
     const claimed = await store.claim(
       [item("job-1", T, [run("r1", "job-1")]), item("job-2", T - MIN /* stale view */, [run("r2", "job-2")])],
-      { holder: "A", token: 1 },
+      { name: SCHEDULER_LEASE, holder: "A", token: 1 },
       "c1",
     );
     expect([...claimed]).toEqual(["job-1"]);
@@ -205,14 +214,14 @@ describe("claim", () => {
   test("a paused job is not claimed", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
     await store.client.execute("UPDATE jobs SET state = 'paused' WHERE id = 'job-1'");
-    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { holder: "A", token: 1 }, "c1");
+    const claimed = await store.claim([item("job-1", T, [run("r1", "job-1")])], { name: SCHEDULER_LEASE, holder: "A", token: 1 }, "c1");
     expect(claimed.size).toBe(0);
     expect(await runIds(store)).toEqual([]);
   });
 
   test("two claims racing for the same slot: exactly one succeeds and exactly one pending run exists", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
-    const lease = { holder: "A", token: 1 };
+    const lease = { name: SCHEDULER_LEASE, holder: "A", token: 1 };
     const [a, b] = await Promise.all([
       store.claim([item("job-1", T, [run("ra", "job-1")])], lease, "ca"),
       store.claim([item("job-1", T, [run("rb", "job-1")])], lease, "cb"),
@@ -232,7 +241,7 @@ describe("claim", () => {
       await s1.migrate(0);
       for (let i = 0; i < 20; i++) await insertJob(s1, `j${i}`, T);
       await s1.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
-      const lease = { holder: "A", token: 1 };
+      const lease = { name: SCHEDULER_LEASE, holder: "A", token: 1 };
       const items = (tag: string) => Array.from({ length: 20 }, (_, i) => item(`j${i}`, T, [run(`${tag}-${i}`, `j${i}`)]));
       const [a, b] = await Promise.all([s1.claim(items("a"), lease, "ca"), s2.claim(items("b"), lease, "cb")]);
       expect(a.size + b.size).toBe(20);
@@ -262,7 +271,7 @@ describe("recovery and manual runs", () => {
   });
 
   test("takeOrphanRuns returns the pending and running runs of lower tokens only, marked recovery", async () => {
-    const taken = await store.takeOrphanRuns({ holder: "B", token: 2 }, 100);
+    const taken = await store.takeOrphanRuns({ name: SCHEDULER_LEASE, holder: "B", token: 2 }, 100);
     expect(taken.map((r) => r.id).sort()).toEqual(["r1-pending", "r2-running"]);
     expect(taken.every((r) => r.trigger === "recovery" && r.leaseToken === 2 && r.instanceId === "B")).toBe(true);
     expect(await store.getRun("r1-pending")).toMatchObject({ trigger: "recovery", leaseToken: 2, status: "pending" });
@@ -275,41 +284,41 @@ describe("recovery and manual runs", () => {
     // B crashed holding token 2 with r4 pending, and restarts as "B" before its lease ran out.
     const again = await store.acquireLease(SCHEDULER_LEASE, "B", NOW + TTL + 500, TTL);
     expect(again?.token).toBe(3);
-    const taken = await store.takeOrphanRuns({ holder: "B", token: 3 }, 100);
+    const taken = await store.takeOrphanRuns({ name: SCHEDULER_LEASE, holder: "B", token: 3 }, 100);
     expect(taken.map((r) => r.id).sort()).toEqual(["r1-pending", "r2-running", "r4-mine"]);
   });
 
   test("takeOrphanRuns takes each orphan once", async () => {
-    expect((await store.takeOrphanRuns({ holder: "B", token: 2 }, 100)).length).toBe(2);
-    expect(await store.takeOrphanRuns({ holder: "B", token: 2 }, 100)).toEqual([]);
+    expect((await store.takeOrphanRuns({ name: SCHEDULER_LEASE, holder: "B", token: 2 }, 100)).length).toBe(2);
+    expect(await store.takeOrphanRuns({ name: SCHEDULER_LEASE, holder: "B", token: 2 }, 100)).toEqual([]);
   });
 
   test("takeOrphanRuns respects its limit", async () => {
-    expect((await store.takeOrphanRuns({ holder: "B", token: 2 }, 1)).length).toBe(1);
-    expect((await store.takeOrphanRuns({ holder: "B", token: 2 }, 1)).length).toBe(1);
-    expect((await store.takeOrphanRuns({ holder: "B", token: 2 }, 1)).length).toBe(0);
+    expect((await store.takeOrphanRuns({ name: SCHEDULER_LEASE, holder: "B", token: 2 }, 1)).length).toBe(1);
+    expect((await store.takeOrphanRuns({ name: SCHEDULER_LEASE, holder: "B", token: 2 }, 1)).length).toBe(1);
+    expect((await store.takeOrphanRuns({ name: SCHEDULER_LEASE, holder: "B", token: 2 }, 1)).length).toBe(0);
   });
 
   test("takeOrphanRuns by a holder that lost the lease takes nothing", async () => {
-    expect(await store.takeOrphanRuns({ holder: "A", token: 1 }, 100)).toEqual([]);
+    expect(await store.takeOrphanRuns({ name: SCHEDULER_LEASE, holder: "A", token: 1 }, 100)).toEqual([]);
     expect(await store.getRun("r1-pending")).toMatchObject({ trigger: "schedule", leaseToken: 1 });
   });
 
   test("takeManualRuns takes only pending runs with no lease token, once", async () => {
-    const taken = await store.takeManualRuns({ holder: "B", token: 2 }, 100);
+    const taken = await store.takeManualRuns({ name: SCHEDULER_LEASE, holder: "B", token: 2 }, 100);
     expect(taken.map((r) => r.id)).toEqual(["r5-manual"]);
     expect(taken[0]).toMatchObject({ trigger: "manual", leaseToken: 2, instanceId: "B", status: "pending" });
-    expect(await store.takeManualRuns({ holder: "B", token: 2 }, 100)).toEqual([]);
+    expect(await store.takeManualRuns({ name: SCHEDULER_LEASE, holder: "B", token: 2 }, 100)).toEqual([]);
     expect(await store.getRun("r6-manual-done")).toMatchObject({ leaseToken: null });
   });
 
   test("takeManualRuns by a holder that lost the lease takes nothing", async () => {
-    expect(await store.takeManualRuns({ holder: "A", token: 1 }, 100)).toEqual([]);
+    expect(await store.takeManualRuns({ name: SCHEDULER_LEASE, holder: "A", token: 1 }, 100)).toEqual([]);
     expect(await store.getRun("r5-manual")).toMatchObject({ leaseToken: null });
   });
 
   test("writeRunUpdates with an older token than the row's leaves the row alone", async () => {
-    await store.takeOrphanRuns({ holder: "B", token: 2 }, 100); // r1 now belongs to token 2
+    await store.takeOrphanRuns({ name: SCHEDULER_LEASE, holder: "B", token: 2 }, 100); // r1 now belongs to token 2
     await store.writeRunUpdates([update("r1-pending", 1, "failed")]);
     expect(await store.getRun("r1-pending")).toMatchObject({ status: "pending", attempts: 0, httpStatus: null, finishedAt: null });
   });
