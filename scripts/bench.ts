@@ -170,6 +170,55 @@ async function steady(n: number, seconds: number, extra: string[] = []): Promise
   }
 }
 
+/** Fires that reached a final status, from an instance's /metrics (cronhook_fires_total, all labels). */
+async function firesTotal(inst: Instance): Promise<number> {
+  const text = await (await fetch(`${inst.url}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^cronhook_fires_total\{[^}]*\} (\d+(?:\.\d+)?)$/gm)) n += Number(m[1]);
+  return n;
+}
+
+/**
+ * `instances` processes on one database file with `--shards shards`, N interval jobs every second: fires/s,
+ * lateness, and the split of the fires between the instances (from each one's /metrics over the window).
+ */
+async function multi(n: number, seconds: number, instances: number, shards: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), "cronhook-bench-"));
+  const target = startTarget();
+  const nodes: Instance[] = [];
+  try {
+    for (let i = 0; i < instances; i++) nodes.push(await server(dir, ["--instance-id", `node-${i}`, "--shards", String(shards)]));
+    const anchor = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    const bodies = Array.from({ length: n }, (_, i) => ({
+      id: `multi-${i}`,
+      body: { trigger: { type: "interval", every: "1s", anchorAt: new Date(anchor + Math.floor((i * 1000) / n)).toISOString() }, target: { url: target.url, method: "POST" } },
+    }));
+    await createJobs(nodes[0]!.url, bodies);
+    await Bun.sleep(4000); // warm-up; the instances share out the shards
+    const from = Math.ceil(Date.now() / 1000) * 1000;
+    const before = await Promise.all(nodes.map(firesTotal));
+    const cpuBefore = nodes.map((x) => procStats(x.proc.pid).cpuMs);
+    await Bun.sleep(seconds * 1000 + 1000);
+    const after = await Promise.all(nodes.map(firesTotal));
+    const cpuAfter = nodes.map((x) => procStats(x.proc.pid).cpuMs);
+    await Bun.sleep(1500);
+    const r = slotReport(target.arrivals, from, from + seconds * 1000, n);
+    const split = after.map((a, i) => a - before[i]!);
+    const total = split.reduce((a, b) => a + b, 0) || 1;
+    return {
+      scenario: `multi-${instances}x${shards}-${n >= 1000 ? `${n / 1000}k` : n}`,
+      ...r,
+      split: split.map((x) => `${Math.round((x / total) * 100)}%`).join("/"),
+      cpuPct: cpuAfter.map((c, i) => Math.round(((c - cpuBefore[i]!) / ((seconds + 1) * 1000)) * 100)).join("/"),
+      rssMb: nodes.map((x) => procStats(x.proc.pid).rssMb).join("/"),
+    };
+  } finally {
+    await Promise.all(nodes.map(stop));
+    target.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** N cron jobs `* * * * * *`: every one of them due on the same instant, every second. */
 async function everySecond(n: number, seconds: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "cronhook-bench-"));
@@ -331,6 +380,7 @@ const plan: [string, () => Promise<Row>][] = QUICK
       ["burst", () => burst(2000)],
       ["size", () => size(100_000)],
       ["api", () => api(5000)],
+      ["multi", () => multi(1000, 5, 2, 2)],
     ]
   : [
       ["cron-100", () => everySecond(100, 10)],
@@ -342,6 +392,8 @@ const plan: [string, () => Promise<Row>][] = QUICK
       ["size-10k", () => size(10_000)],
       ["size", () => size(1_000_000)],
       ["api", () => api(20_000)],
+      ["multi-1", () => multi(3000, 10, 1, 1)],
+      ["multi-2", () => multi(3000, 10, 2, 2)],
     ];
 
 const started = Date.now();
@@ -366,6 +418,8 @@ const TARGETS: Record<string, string> = {
   "burst-10k": "all delivered, p99 <= 250 ms, no duplicates",
   "size-1M": "RSS <= 300 MB, list p99 <= 20 ms, start-up <= 2 s",
   api: ">= 10,000 creations/s",
+  "multi-1x1-3k": "one instance: the baseline for the next row",
+  "multi-2x2-3k": "two instances, 2 shards: the split of work",
 };
 console.log(`\ncronhook bench (${QUICK ? "quick" : "full"}, ${BINARY ? "binary" : "source"}), ${Math.round((Date.now() - started) / 1000)} s\n`);
 console.log("| scenario | figures | target |");
