@@ -1,6 +1,10 @@
 // Sends one attempt of a fire through ky (its own retry off: the engine owns retries) and captures a bounded outcome.
 import ky from "ky";
 
+// One ky instance: its defaults are merged once, not per fire. Retry off (the engine owns retries), non-2xx
+// is an outcome (not an exception), redirects are not followed.
+const client = ky.create({ retry: 0, throwHttpErrors: false, redirect: "manual" });
+
 export const RESPONSE_EXCERPT_BYTES = 2048;
 
 export interface FireMeta {
@@ -36,6 +40,13 @@ export function isSuccess(status: number, matchers: readonly (number | string)[]
 /** Reads at most `limit` bytes of a body as text and cancels the rest. */
 async function excerpt(res: Response, limit: number): Promise<string | null> {
   if (!res.body) return null;
+  // The common case, a short body of known length: one read, no stream reader.
+  const length = Number(res.headers.get("content-length") ?? NaN);
+  if (length === 0) {
+    res.body.cancel().catch(() => {});
+    return "";
+  }
+  if (length > 0 && length <= limit && !res.headers.has("content-encoding")) return res.text();
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -71,14 +82,14 @@ export async function sendAttempt(target: SendTarget, meta: FireMeta, now: () =>
   headers["idempotency-key"] = meta.runId;
   const start = now();
   try {
-    const res = await ky(target.url, {
+    const res = await client(target.url, {
       method: target.method,
       headers,
       body: target.body === undefined || target.body === null || target.method === "GET" || target.method === "HEAD" ? undefined : target.body,
-      timeout: target.timeoutMs,
-      retry: 0,
-      throwHttpErrors: false,
-      redirect: "manual",
+      // The runtime's own timer (AbortSignal.timeout) instead of ky's per-request controller and timer; it
+      // rejects with a TimeoutError like ky's does. It also covers reading the excerpt below.
+      timeout: false,
+      signal: AbortSignal.timeout(target.timeoutMs),
     });
     const response = await excerpt(res, RESPONSE_EXCERPT_BYTES);
     const durationMs = Math.max(0, now() - start);
