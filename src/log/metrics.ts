@@ -2,11 +2,20 @@
 
 type Labels = Record<string, string>;
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
+function escapeValue(v: string): string {
+  return NEEDS_ESCAPE.test(v) ? v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n") : v;
+}
+
+/** The series key of a label set, in name order. Called once or more per fire: no work for the common cases. */
 function key(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${String(labels[k]).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
-    .join(",");
+  const names = Object.keys(labels);
+  if (names.length === 0) return "";
+  if (names.length > 1) names.sort();
+  let out = "";
+  for (const k of names) out += `${out ? "," : ""}${k}="${escapeValue(String(labels[k]))}"`;
+  return out;
 }
 
 abstract class Metric {
