@@ -103,6 +103,7 @@ export class Engine {
       const st = this.status();
       m.leader.set(st.isLeader ? 1 : 0);
       m.token.set(st.token ?? 0);
+      m.shardsLed.set(st.shards.length);
       m.inFlight.set(st.inFlight);
       m.queued.set(st.queued);
     });

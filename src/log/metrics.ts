@@ -137,6 +137,7 @@ export function createMetrics() {
     claimDuration: registry.histogram("cronhook_claim_duration_seconds", "Duration of a claim round (read, plan, compare-and-set).", SECONDS),
     leader: registry.gauge("cronhook_lease_leader", "1 while this instance holds the scheduler lease."),
     token: registry.gauge("cronhook_lease_token", "Fencing token of the lease this instance holds (0 when it holds none)."),
+    shardsLed: registry.gauge("cronhook_lease_shards", "Shards this instance leads (CRONHOOK_SHARDS; 0 or 1 with one shard)."),
     dbErrors: registry.counter("cronhook_db_errors_total", "Database errors, by operation."),
     jobs: registry.gauge("cronhook_jobs", "Jobs by state."),
     requests: registry.counter("cronhook_http_requests_total", "API requests by method and status."),

@@ -39,6 +39,7 @@ test("reports fires, failures, lateness, lease and job counts in Prometheus text
   expect(metric(text, 'cronhook_fire_lateness_seconds_bucket{le="+Inf"}')).toBe(metric(text, "cronhook_fire_lateness_seconds_count"));
   expect(metric(text, "cronhook_lease_leader")).toBe(1);
   expect(metric(text, "cronhook_lease_token")).toBe(1);
+  expect(metric(text, "cronhook_lease_shards")).toBe(1);
   expect(metric(text, 'cronhook_jobs{state="active"}')).toBe(1);
   expect(metric(text, 'cronhook_jobs{state="paused"}')).toBe(1);
   expect(metric(text, 'cronhook_http_requests_total{method="GET",status="404"}')).toBe(1);
