@@ -2,7 +2,7 @@
 // Composition root: `serve` (config -> store -> engine -> app -> Bun.serve), `migrate`, `openapi`, `--version`, and the client commands (src/cli).
 import { ConfigError, SERVE_HELP, VERSION, collectOptions, earlyListenAddress } from "./config/options.ts";
 import { versionLine } from "./cli/version.ts";
-import { createLogger } from "./log/logger.ts";
+import { createLogger, sharedStdout } from "./log/logger.ts";
 // Everything else (zod and the full config, the runtime, the store, the client commands) is imported by the
 // commands that use it: `serve` listens before loading them, and client commands start without the server side.
 
@@ -62,7 +62,8 @@ async function serve(argv: string[]): Promise<number> {
     throw err;
   }
   server ??= listen(config.host, config.port);
-  const logger = createLogger({ level: config.logLevel, base: { instanceId: config.instanceId } });
+  // Request and fire lines are written in batches every few milliseconds; the rest of the process logs through it too.
+  const logger = createLogger({ level: config.logLevel, base: { instanceId: config.instanceId }, write: sharedStdout().write });
   // A closed stdout (the reading side went away) must not crash the server or flood stderr.
   process.stdout.on("error", () => {});
   let rt: Awaited<ReturnType<typeof import("./runtime.ts").createRuntime>> | null = null;
@@ -109,8 +110,9 @@ async function serve(argv: string[]): Promise<number> {
   handler = rt.app.fetch;
   markReady();
   // Said once the API is ready, always (unless silent), whatever the level: scripts and supervisors read the URL from it.
-  const startup = config.logLevel === "silent" ? logger : createLogger({ level: "info", base: { instanceId: config.instanceId } });
+  const startup = config.logLevel === "silent" ? logger : createLogger({ level: "info", base: { instanceId: config.instanceId }, write: sharedStdout().write });
   startup.info("listening", { url: `http://${config.host}:${server.port}`, db: redactDb(config.dbUrl), version: VERSION });
+  sharedStdout().flush(); // in order after the start-up lines, and at once: whoever started us is waiting for it
   if (!stopping) await rt.start();
   return new Promise<number>(() => {}); // runs until a signal
 }

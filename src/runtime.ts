@@ -2,7 +2,7 @@
 import { hostname } from "node:os";
 import type { Config } from "./config/config.ts";
 import { systemClock, type Clock } from "./domain/clock.ts";
-import { createLogger, type Logger } from "./log/logger.ts";
+import { createLogger, sharedStdout, type Logger } from "./log/logger.ts";
 import { createMetrics } from "./log/metrics.ts";
 import { Store } from "./store/store.ts";
 import { Engine } from "./engine/engine.ts";
@@ -25,7 +25,7 @@ export interface Runtime {
 
 export async function createRuntime(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): Promise<Runtime> {
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? createLogger({ level: config.logLevel, base: { instanceId: config.instanceId } });
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, base: { instanceId: config.instanceId }, write: sharedStdout().write });
   const store = await Store.open({ url: config.dbUrl, authToken: config.dbAuthToken });
   try {
     const applied = await store.migrate(clock.now());

@@ -2,7 +2,7 @@
 // work (claims, result writes: the native driver runs on the JS thread) would otherwise delay fires.
 import { systemClock } from "../domain/clock.ts";
 import type { Fire, RunFinished, RunUpdate } from "../domain/fire.ts";
-import { createLogger, type LogFields, type LogLevel } from "../log/logger.ts";
+import { bufferedStdout, createLogger, type LogFields, type LogLevel } from "../log/logger.ts";
 import { Dispatcher } from "./dispatcher.ts";
 
 declare const self: Worker;
@@ -23,6 +23,8 @@ export type FromWorker =
   | { t: "stopped" };
 
 let d: Dispatcher | null = null;
+// One log line per fire: written in batches (the owner flushes on stop; a worker has no exit hook of its own).
+const out = bufferedStdout({ flushOnExit: false });
 let updates: RunUpdate[] = [];
 let finished: RunFinished[] = [];
 let reportTimer: ReturnType<typeof setTimeout> | null = null;
@@ -51,7 +53,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
     case "init":
       d = new Dispatcher({
         clock: systemClock,
-        logger: createLogger({ level: m.logLevel, base: m.logBase }),
+        logger: createLogger({ level: m.logLevel, base: m.logBase, write: out.write }),
         maxInFlight: m.maxInFlight,
         version: m.version,
         manual: false,
@@ -85,6 +87,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
     case "stop":
       await d?.stop(m.graceMs);
       report();
+      out.flush();
       post({ t: "stopped" });
       return;
   }
