@@ -353,23 +353,29 @@ export class Store {
     // placeholders cost milliseconds per prepare on the JS thread).
     for (const part of chunks(items, CHUNK)) {
       const batchId = `${claimId}:${claimed.size}:${part[0]!.jobId}`;
-      const jobRows = JSON.stringify(part.map((it) => [it.jobId, it.due, it.next, it.lastFireAt, it.addRuns, it.state]));
+      const staying = part.filter((it) => it.state === "active");
+      const ending = part.filter((it) => it.state !== "active");
+      const jobRows = (items: ClaimItem[]) => JSON.stringify(items.map((it) => [it.jobId, it.due, it.next, it.lastFireAt, it.addRuns, it.state]));
       const runRows = JSON.stringify(
         part.flatMap((it) =>
           it.runs.map((r) => [r.id, r.jobId, r.jobName, r.trigger, r.scheduledAt, r.status, r.instanceId ?? null, r.leaseToken ?? null, r.error ?? null, r.finishedAt ?? null, r.shard ?? 0]),
         ),
       );
+      // The compare-and-set. A job that stays active does not name `state` in its SET: a column that is set
+      // counts as changed, and SQLite would rewrite its entry in jobs_state_idx for every fire of every job.
+      const cas = (setState: boolean, rows: string): InStatement => ({
+        sql: `WITH c AS MATERIALIZED (SELECT value->>0 AS id, value->>1 AS due, value->>2 AS nxt, value->>3 AS last, value->>4 AS add_runs, value->>5 AS st FROM json_each(?))
+              UPDATE jobs SET next_fire_at = c.nxt, last_fire_at = coalesce(c.last, jobs.last_fire_at),
+                run_count = jobs.run_count + c.add_runs,${setState ? " state = c.st," : ""} claim_id = ?
+              FROM c
+              WHERE jobs.id = c.id AND jobs.next_fire_at = c.due AND +jobs.state = 'active' -- '+': never drive the plan by state
+                AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
+              RETURNING jobs.id`,
+        args: [rows, batchId, lease.name, lease.holder, lease.token],
+      });
       const stmts: InStatement[] = [
-        {
-          sql: `WITH c AS MATERIALIZED (SELECT value->>0 AS id, value->>1 AS due, value->>2 AS nxt, value->>3 AS last, value->>4 AS add_runs, value->>5 AS st FROM json_each(?))
-                UPDATE jobs SET next_fire_at = c.nxt, last_fire_at = coalesce(c.last, jobs.last_fire_at),
-                  run_count = jobs.run_count + c.add_runs, state = c.st, claim_id = ?
-                FROM c
-                WHERE jobs.id = c.id AND jobs.next_fire_at = c.due AND +jobs.state = 'active' -- '+': never drive the plan by state
-                  AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
-                RETURNING jobs.id`,
-          args: [jobRows, batchId, lease.name, lease.holder, lease.token],
-        },
+        cas(false, jobRows(staying)),
+        ...(ending.length > 0 ? [cas(true, jobRows(ending))] : []),
         {
           sql: `INSERT INTO runs (id, job_id, job_name, trigger, scheduled_at, status, instance_id, lease_token, error, finished_at, shard)
                 SELECT v.value->>0, v.value->>1, v.value->>2, v.value->>3, v.value->>4, v.value->>5, v.value->>6, v.value->>7, v.value->>8, v.value->>9, v.value->>10
@@ -379,7 +385,7 @@ export class Store {
         },
       ];
       const res = await this.retry(() => this.client.batch(stmts, "write"));
-      for (const row of res[0]!.rows) claimed.add(String(row.id));
+      for (const rs of res.slice(0, ending.length > 0 ? 2 : 1)) for (const row of rs.rows) claimed.add(String(row.id));
     }
     return claimed;
   }

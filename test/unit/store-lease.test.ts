@@ -188,6 +188,26 @@ describe("claim", () => {
     expect(await store.dueJobs(T + 10 * MIN, 10)).toEqual([]);
   });
 
+  test("one batch may complete some jobs and keep others active; a stale item in it claims nothing", async () => {
+    await insertJob(store, "job-2", T);
+    await insertJob(store, "job-3", T);
+    await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
+    const claimed = await store.claim(
+      [
+        item("job-1", T, [run("r1", "job-1")], { next: null, state: "completed" }),
+        item("job-2", T, [run("r2", "job-2")]),
+        item("job-3", T - MIN, [run("r3", "job-3")], { next: null, state: "completed" }), // due does not match: not claimed
+      ],
+      { name: SCHEDULER_LEASE, holder: "A", token: 1 },
+      "c1",
+    );
+    expect([...claimed].sort()).toEqual(["job-1", "job-2"]);
+    expect(await store.getJob("job-1")).toMatchObject({ nextFireAt: null, state: "completed", runCount: 1 });
+    expect(await store.getJob("job-2")).toMatchObject({ nextFireAt: T + MIN, state: "active", runCount: 1 });
+    expect(await store.getJob("job-3")).toMatchObject({ nextFireAt: T, state: "active", runCount: 0 });
+    expect(await runIds(store)).toEqual(["r1", "r2"]);
+  });
+
   test("a second claim of the same slot (same due) claims nothing and inserts no runs", async () => {
     await store.acquireLease(SCHEDULER_LEASE, "A", NOW, TTL);
     const first = await store.claim([item("job-1", T, [run("r1", "job-1")])], { name: SCHEDULER_LEASE, holder: "A", token: 1 }, "c1");
