@@ -116,9 +116,9 @@ export async function build(args: BuildArgs): Promise<{ outfile: string; bytes: 
   const outfile = args.outfile ?? join(ROOT, "dist", args.target ? `cronhook-${args.target.replace(/^bun-/, "")}` : "cronhook");
   const commit = await gitCommit();
   const result = await Bun.build({
-    // The dispatch worker is loaded with `new Worker(new URL("./worker.ts", import.meta.url))`: Bun embeds a
+    // The dispatch worker and the WAL checkpointer are loaded with `new Worker(new URL("./worker.ts", import.meta.url))`: Bun embeds a
     // worker in a compiled binary only when it is an entrypoint of its own.
-    entrypoints: [join(ROOT, "src/main.ts"), join(ROOT, "src/dispatch/worker.ts")],
+    entrypoints: [join(ROOT, "src/main.ts"), join(ROOT, "src/dispatch/worker.ts"), join(ROOT, "src/store/checkpointer.ts")],
     compile: {
       ...(args.target ? { target: args.target as Bun.Build.CompileTarget } : {}),
       outfile,

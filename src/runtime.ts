@@ -26,7 +26,8 @@ export interface Runtime {
 export async function createRuntime(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): Promise<Runtime> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger({ level: config.logLevel, base: { instanceId: config.instanceId }, write: sharedStdout().write });
-  const store = await Store.open({ url: config.dbUrl, authToken: config.dbAuthToken });
+  const store = await Store.open({ url: config.dbUrl, authToken: config.dbAuthToken, checkpointer: true });
+  if (store.checkpointerError) logger.warn("WAL checkpointer thread did not start; the connection checkpoints by itself", { err: store.checkpointerError });
   try {
     const applied = await store.migrate(clock.now());
     if (applied.length > 0) logger.info("migrations applied", { applied });
@@ -35,6 +36,15 @@ export async function createRuntime(config: Config, opts: { clock?: Clock; logge
     throw err;
   }
   const metrics = createMetrics();
+  const seen = { checkpoints: 0, failures: 0 };
+  metrics.registry.onCollect(() => {
+    const st = store.checkpointStats();
+    if (!st) return;
+    metrics.walCheckpoints.inc({}, st.checkpoints - seen.checkpoints);
+    metrics.walCheckpointFailures.inc({}, st.failures - seen.failures);
+    seen.checkpoints = st.checkpoints;
+    seen.failures = st.failures;
+  });
   const engine = new Engine({
     metrics,
     store, clock, logger, instanceId: config.instanceId, host: hostname(), version: config.version,

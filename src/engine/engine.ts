@@ -458,6 +458,9 @@ export class Engine {
       if (!this.holds(h)) return;
       this.dispatch.enqueue(planned.flatMap((p) => (claimed.has(p.row.id) ? p.fires : [])));
       if (claimed.size < planned.length) more = false; // others moved those jobs; re-read next tick
+      // The native driver runs each batch synchronously: let API requests and lease renewals in between the
+      // batches of a large backlog, or a burst of claims would hold the event loop for its whole length.
+      if (more && !this.o.manual) await new Promise((resolve) => setImmediate(resolve));
     }
     const manual = await store.takeManualRuns(lease, 100, shard);
     if (manual.length > 0 && this.holds(h)) await this.enqueueRuns(manual, token, "manual");

@@ -137,6 +137,8 @@ export function createMetrics() {
     claimDuration: registry.histogram("cronhook_claim_duration_seconds", "Duration of a claim round (read, plan, compare-and-set).", SECONDS),
     leader: registry.gauge("cronhook_lease_leader", "1 while this instance holds the scheduler lease."),
     token: registry.gauge("cronhook_lease_token", "Fencing token of the lease this instance holds (0 when it holds none)."),
+    walCheckpoints: registry.counter("cronhook_wal_checkpoints_total", "WAL checkpoints taken by the checkpointer thread (a local database file)."),
+    walCheckpointFailures: registry.counter("cronhook_wal_checkpoint_failures_total", "Checkpoints of the checkpointer thread that failed (busy is not a failure)."),
     shardsLed: registry.gauge("cronhook_lease_shards", "Shards this instance leads (CRONHOOK_SHARDS; 0 or 1 with one shard)."),
     dbErrors: registry.counter("cronhook_db_errors_total", "Database errors, by operation."),
     jobs: registry.gauge("cronhook_jobs", "Jobs by state."),

@@ -5,6 +5,8 @@ export interface DbOptions {
   url: string;
   authToken?: string;
   busyTimeoutMs?: number;
+  /** PRAGMA wal_autocheckpoint for a local file (0 while a checkpointer thread does it; SQLite's default 1000). */
+  walAutocheckpoint?: number;
 }
 
 export function isFileUrl(url: string): boolean {
@@ -28,6 +30,9 @@ export async function openClient(opts: DbOptions): Promise<Client> {
     if (opts.url !== ":memory:" && !opts.url.includes(":memory:")) {
       await client.execute("PRAGMA journal_mode = WAL");
       await client.execute("PRAGMA synchronous = NORMAL");
+      // After a checkpoint has emptied it, a WAL that grew past this is truncated back.
+      await client.execute("PRAGMA journal_size_limit = 67108864");
+      if (opts.walAutocheckpoint !== undefined) await client.execute(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(opts.walAutocheckpoint))}`);
     }
     // Short: the native driver waits on the JS thread, so a long busy wait would stall every timer.
     // Longer contention is retried asynchronously by withBusyRetry.

@@ -4,6 +4,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import type { Client, InStatement } from "@libsql/client";
 import { jobs, leases, runs, settings, instances } from "./schema.ts";
 import { openClient, withBusyRetry, isFileUrl, type DbOptions } from "./client.ts";
+import { WalCheckpointer, type CheckpointStats } from "./wal.ts";
 import { migrate, isMigrated } from "./migrate.ts";
 import { jobJson, runJson } from "./mapping.ts";
 import type { RunUpdate } from "../domain/fire.ts";
@@ -87,17 +88,54 @@ export class Store {
   private _client: Client;
   private _db: LibSQLDatabase;
   private reopening: Promise<void> | null = null;
+  private checkpointer: WalCheckpointer | null = null;
   private constructor(
     client: Client,
-    private readonly opts: DbOptions,
+    private opts: DbOptions,
   ) {
     this._client = client;
     this._db = drizzle(client);
   }
 
-  static async open(opts: DbOptions): Promise<Store> {
-    const client = await openClient(opts);
-    return new Store(client, opts);
+  /**
+   * Opens the database. With `checkpointer` (the server does; tests and one-shot commands need not), a local
+   * file's WAL is checkpointed by a thread of its own and this connection's automatic checkpoints are off.
+   */
+  static async open(opts: DbOptions & { checkpointer?: boolean }): Promise<Store> {
+    const { checkpointer, ...dbOpts } = opts;
+    const client = await openClient(dbOpts);
+    const store = new Store(client, dbOpts);
+    if (checkpointer && dbOpts.url.startsWith("file:") && !dbOpts.url.includes(":memory:")) await store.startCheckpointer();
+    return store;
+  }
+
+  private async startCheckpointer(): Promise<void> {
+    const cp = new WalCheckpointer();
+    const ok = await cp.start({
+      url: this.opts.url,
+      authToken: this.opts.authToken,
+      busyTimeoutMs: this.opts.busyTimeoutMs,
+      onLost: () => {
+        this.checkpointer = null;
+        this.opts = { ...this.opts, walAutocheckpoint: 1000 };
+        void this.client.execute("PRAGMA wal_autocheckpoint = 1000").catch(() => {});
+      },
+    });
+    if (!ok) {
+      this.checkpointerError = cp.error;
+      return;
+    }
+    await this.client.execute("PRAGMA wal_autocheckpoint = 0");
+    this.opts = { ...this.opts, walAutocheckpoint: 0 };
+    this.checkpointer = cp;
+  }
+
+  /** Why the checkpointer thread could not start (its automatic checkpoints then stay on), or null. */
+  checkpointerError: string | null = null;
+
+  /** The checkpointer thread's counts, or null when this connection checkpoints by itself. */
+  checkpointStats(): CheckpointStats | null {
+    return this.checkpointer?.stats() ?? null;
   }
 
   get client(): Client {
@@ -144,6 +182,9 @@ export class Store {
   }
 
   close(): void {
+    // The thread takes a last checkpoint on its own connection; the WAL is whole either way.
+    void this.checkpointer?.stop();
+    this.checkpointer = null;
     this.client.close();
   }
 

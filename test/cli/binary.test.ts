@@ -69,6 +69,16 @@ test(
       }
       expect(recorded).toBeGreaterThanOrEqual(1);
 
+      // The WAL checkpointer thread runs inside the binary too (an entrypoint of its own, like the dispatch worker).
+      let checkpoints = 0;
+      for (let i = 0; i < 50 && checkpoints === 0; i++) {
+        const m = /^cronhook_wal_checkpoints_total (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text());
+        checkpoints = Number(m?.[1] ?? 0);
+        if (checkpoints === 0) await Bun.sleep(100);
+      }
+      expect(checkpoints).toBeGreaterThan(0);
+      expect(server.lines.some((l) => l.includes("checkpointer thread did not start"))).toBe(false);
+
       expect(await server.stop()).toBe(0);
       server = null;
 
