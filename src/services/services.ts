@@ -79,7 +79,7 @@ export function createServices(d: ServiceDeps): Services {
       claimId: null, shard: jobSlot(id), createdAt: now, updatedAt: now,
     };
     if (!(await store.insertJob(row))) throw new Conflict("job_exists", `a job with id ${JSON.stringify(id)} already exists`);
-    engine.wakeup();
+    engine.wakeup(row.nextFireAt);
     return row;
   }
 
@@ -89,7 +89,7 @@ export function createServices(d: ServiceDeps): Services {
     const updated = await store.updateJob(row.id, row.version, { ...set, version: row.version + 1, updatedAt: now }, { reason, now });
     if (!updated) throw new Conflict("concurrent_update", `job ${JSON.stringify(row.id)} was changed concurrently; retry`);
     engine.cancelJob(row.id);
-    engine.wakeup();
+    engine.wakeup(updated.nextFireAt);
     return updated;
   }
 

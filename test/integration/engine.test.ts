@@ -64,6 +64,15 @@ describe("engine", () => {
     expect(job.runCount).toBe(1);
   });
 
+  test("a job created beyond the claim window (no wakeup of its own) is claimed by the regular ticks and fires on time", async () => {
+    const { rt, target } = await setup();
+    const at = new Date(Date.now() + 2500).toISOString(); // past tick (250 ms) + claim window (1500 ms)
+    await rt.services.jobs.create({ id: "later", trigger: { type: "date", at }, target: { url: target.url } });
+    const [h] = await target.waitFor(1, 5000);
+    expect(h!.at - Date.parse(at)).toBeGreaterThanOrEqual(0);
+    expect(h!.at - Date.parse(at)).toBeLessThan(150);
+  });
+
   test("pause stops fires and resume restarts them", async () => {
     const { rt, target } = await setup();
     await rt.services.jobs.create({ id: "p", trigger: { type: "interval", every: "200ms" }, target: { url: target.url } });
