@@ -72,12 +72,27 @@ function procStats(pid: number): { rssMb: number; cpuMs: number } {
 
 const PROFILE = flag("profile"); // a directory: the server writes a CPU profile (markdown) there on exit
 
+// Servers started by this run: killed if the bench itself is stopped (Ctrl-C, a timeout), so none is left running.
+const children = new Set<Instance>();
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    for (const c of children) c.kill("SIGKILL");
+    process.exit(130);
+  });
+}
+process.on("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+});
+
 async function server(dir: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Instance> {
   const command = BINARY ? [BINARY] : PROFILE ? ["bun", "--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${PROFILE}`, join(ROOT, "src/main.ts")] : undefined;
-  return startInstance(["--db", `file:${join(dir, "bench.db")}`, ...extra], { CRONHOOK_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info", ...env }, 30_000, {
+  const inst = await startInstance(["--db", `file:${join(dir, "bench.db")}`, ...extra], { CRONHOOK_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info", ...env }, 30_000, {
     command,
     logFile: join(dir, `server-${Date.now()}.log`),
   });
+  children.add(inst);
+  void inst.exited.then(() => children.delete(inst));
+  return inst;
 }
 
 async function stop(inst: Instance): Promise<void> {
