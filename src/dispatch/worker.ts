@@ -25,7 +25,8 @@ export type FromWorker =
 let d: Dispatcher | null = null;
 // One log line per fire: written in batches (the owner flushes on stop; a worker has no exit hook of its own).
 const out = bufferedStdout({ flushOnExit: false });
-let updates: RunUpdate[] = [];
+// The latest update per run: a fast request's "running" and its result usually leave in the same report as one.
+let updates = new Map<string, RunUpdate>();
 let finished: RunFinished[] = [];
 let reportTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -39,8 +40,8 @@ function report(): void {
   reportTimer = null;
   if (!d) return;
   const s = d.stats();
-  post({ t: "report", updates, finished, inFlight: s.inFlight, queued: s.queued, nextDue: s.nextDue });
-  updates = [];
+  post({ t: "report", updates: [...updates.values()], finished, inFlight: s.inFlight, queued: s.queued, nextDue: s.nextDue });
+  updates = new Map();
   finished = [];
 }
 function soon(): void {
@@ -58,7 +59,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
         version: m.version,
         manual: false,
         onUpdate: (u) => {
-          updates.push(u);
+          updates.set(u.id, u);
           soon();
         },
         onFinished: (e) => {

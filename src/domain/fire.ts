@@ -2,6 +2,8 @@
 import type { JobDefinition } from "./definition.ts";
 import type { RunStatus, RunTrigger } from "./job.ts";
 
+export type FireDef = Pick<JobDefinition, "target" | "overlap">;
+
 /** One claimed fire waiting for its time. */
 export interface Fire {
   due: number; // when to send (scheduledAt + jitter, or now for manual/recovered-late)
@@ -12,7 +14,8 @@ export interface Fire {
   trigger: RunTrigger;
   attempt: number; // the attempt number to send first (recovery continues the count)
   token: number; // the lease token it was claimed under
-  def: JobDefinition;
+  /** What sending needs of the job: its target and overlap policy (not the whole definition: fires cross threads). */
+  def: FireDef;
 }
 
 /** A result or progress write for one run, guarded by the lease token that owns it. */

@@ -433,6 +433,7 @@ export class Engine {
           continue;
         }
         const plan = planClaim({ def, due: row.nextFireAt!, runCount: row.runCount }, now, this.o.claimWindowMs);
+        const fireDef = { target: def.target, overlap: def.overlap };
         const runs: NewRunRow[] = [];
         const fires: Fire[] = [];
         for (const s of plan.slots) {
@@ -446,7 +447,7 @@ export class Engine {
           } else {
             runs.push({ id: runId, jobId: row.id, jobName: row.name, trigger: s.trigger, scheduledAt: s.scheduledAt, status: "pending", instanceId: this.o.instanceId, leaseToken: token, shard: row.shard });
             const jitter = s.trigger === "schedule" ? jitterFor(runId, def.jitterMs) : 0;
-            fires.push({ due: s.scheduledAt + jitter, runId, jobId: row.id, jobName: row.name, scheduledAt: s.scheduledAt, trigger: s.trigger, attempt: 1, token, def });
+            fires.push({ due: s.scheduledAt + jitter, runId, jobId: row.id, jobName: row.name, scheduledAt: s.scheduledAt, trigger: s.trigger, attempt: 1, token, def: fireDef });
           }
         }
         planned.push({
@@ -504,7 +505,7 @@ export class Engine {
         continue;
       }
       const trigger: RunTrigger = kind === "manual" ? "manual" : "recovery";
-      fires.push({ due: Math.max(r.scheduledAt, now), runId: r.id, jobId: r.jobId, jobName: r.jobName, scheduledAt: r.scheduledAt, trigger, attempt: r.attempts + 1, token, def });
+      fires.push({ due: Math.max(r.scheduledAt, now), runId: r.id, jobId: r.jobId, jobName: r.jobName, scheduledAt: r.scheduledAt, trigger, attempt: r.attempts + 1, token, def: { target: def.target, overlap: def.overlap } });
     }
     this.dispatch.enqueue(fires);
   }
