@@ -410,7 +410,7 @@ const plan: [string, () => Promise<Row>][] = QUICK
       ["cron-100", () => everySecond(100, 5)],
       ["steady-1k", () => steady(1000, 5)],
       ["burst", () => burst(2000)],
-      ["size", () => size(100_000)],
+      ["size", () => size(50_000)],
       ["api", () => api(5000)],
       ["multi", () => multi(1000, 5, 2, 2)],
     ]
