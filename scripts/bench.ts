@@ -407,12 +407,12 @@ async function api(n: number): Promise<Row> {
 
 const plan: [string, () => Promise<Row>][] = QUICK
   ? [
-      ["cron-100", () => everySecond(100, 5)],
+      ["cron-100", () => everySecond(100, 3)],
       ["steady-1k", () => steady(1000, 5)],
       ["burst", () => burst(2000)],
       ["size", () => size(50_000)],
       ["api", () => api(5000)],
-      ["multi", () => multi(1000, 5, 2, 2)],
+      ["multi", () => multi(1000, 3, 2, 2)],
     ]
   : [
       ["cron-100", () => everySecond(100, 10)],
