@@ -24,6 +24,8 @@ export interface DispatchStats {
   inFlight: number;
   queued: number;
   nextDue: number | null;
+  /** Requests in flight per lease token ([token, count], tokens with none left out). */
+  inFlightByToken: [number, number][];
 }
 
 /** What the engine needs of a dispatcher, in-process or across a worker boundary. */
@@ -51,6 +53,7 @@ export class Dispatcher implements DispatchPort {
   private readonly leases = new Map<number, number>();
   private stopped = false;
   private inFlight = 0;
+  private readonly inFlightByToken = new Map<number, number>();
   private readonly inFlightByJob = new Map<string, number>();
   private readonly queuedByJob = new Map<string, Fire[]>();
   private readonly waiting: Fire[] = [];
@@ -115,7 +118,7 @@ export class Dispatcher implements DispatchPort {
   }
 
   stats(): DispatchStats {
-    return { inFlight: this.inFlight, queued: this.heap.size + this.waiting.length, nextDue: this.heap.peek()?.due ?? null };
+    return { inFlight: this.inFlight, queued: this.heap.size + this.waiting.length, nextDue: this.heap.peek()?.due ?? null, inFlightByToken: [...this.inFlightByToken] };
   }
 
   async stop(graceMs: number): Promise<void> {
@@ -193,9 +196,13 @@ export class Dispatcher implements DispatchPort {
 
   private launch(f: Fire): void {
     this.inFlight++;
+    this.inFlightByToken.set(f.token, (this.inFlightByToken.get(f.token) ?? 0) + 1);
     const p = this.execute(f).finally(() => {
       this.active.delete(p);
       this.inFlight--;
+      const byToken = (this.inFlightByToken.get(f.token) ?? 1) - 1;
+      if (byToken > 0) this.inFlightByToken.set(f.token, byToken);
+      else this.inFlightByToken.delete(f.token);
       const left = this.release(f.jobId);
       if (this.stopped) return;
       const queued = this.queuedByJob.get(f.jobId);

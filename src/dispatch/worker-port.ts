@@ -27,7 +27,7 @@ function workerUrl(): string {
 
 export class WorkerPort implements DispatchPort {
   private worker: Worker | null = null;
-  private last: DispatchStats = { inFlight: 0, queued: 0, nextDue: null };
+  private last: DispatchStats = { inFlight: 0, queued: 0, nextDue: null, inFlightByToken: [] };
   private stopped: (() => void) | null = null;
 
   constructor(private readonly o: WorkerPortOptions) {}
@@ -49,7 +49,7 @@ export class WorkerPort implements DispatchPort {
       case "report":
         for (const u of m.updates) this.o.onUpdate(u);
         for (const e of m.finished) this.o.onFinished(e);
-        this.last = { inFlight: m.inFlight, queued: m.queued, nextDue: m.nextDue };
+        this.last = { inFlight: m.inFlight, queued: m.queued, nextDue: m.nextDue, inFlightByToken: m.inFlightByToken };
         return;
       case "leaseLost":
         this.o.onLeaseLost(m.token);

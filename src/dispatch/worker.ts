@@ -17,7 +17,7 @@ export type ToWorker =
   | { t: "stop"; graceMs: number };
 
 export type FromWorker =
-  | { t: "report"; updates: RunUpdate[]; finished: RunFinished[]; inFlight: number; queued: number; nextDue: number | null }
+  | { t: "report"; updates: RunUpdate[]; finished: RunFinished[]; inFlight: number; queued: number; nextDue: number | null; inFlightByToken: [number, number][] }
   | { t: "dropped"; count: number }
   | { t: "leaseLost"; token: number }
   | { t: "stopped" };
@@ -40,7 +40,7 @@ function report(): void {
   reportTimer = null;
   if (!d) return;
   const s = d.stats();
-  post({ t: "report", updates: [...updates.values()], finished, inFlight: s.inFlight, queued: s.queued, nextDue: s.nextDue });
+  post({ t: "report", updates: [...updates.values()], finished, inFlight: s.inFlight, queued: s.queued, nextDue: s.nextDue, inFlightByToken: s.inFlightByToken });
   updates = new Map();
   finished = [];
 }

@@ -84,6 +84,8 @@ export class Engine {
   private ticking: Promise<void> | null = null;
   private tickAgain = false;
   private readonly held = new Map<number, HeldShard>();
+  /** A shard being handed back: it claims nothing more while its requests in flight finish. */
+  private handingOver: HeldShard | null = null;
   /** Shards not led here that this instance should try to take (poll faster while true). */
   private wantMore = true;
   private paused = false;
@@ -302,11 +304,12 @@ export class Engine {
     const byName = new Map(leases.map((l) => [l.name, l]));
     const ledBy = new Map<string, number>();
     for (const l of leases) if (l.expiresAt > now) ledBy.set(l.holder, (ledBy.get(l.holder) ?? 0) + 1);
+    if (this.handingOver) return;
     if (this.held.size > fair && [...liveIds].some((id) => id !== instanceId && (ledBy.get(id) ?? 0) < fair)) {
       const give = [...this.held.values()].sort((a, b) => b.index - a.index)[0]!;
-      this.stepDown(give.index, `rebalancing: ${liveIds.size} instances share ${shards} shards`);
-      await store.releaseLease(give.name, instanceId, give.token, clock.now());
       this.wantMore = false;
+      // In the background: lease rounds go on renewing it (and the others) meanwhile.
+      void this.handOver(give, `rebalancing: ${liveIds.size} instances share ${shards} shards`);
       return;
     }
     let more = false;
@@ -324,6 +327,30 @@ export class Engine {
       if (!this.held.has(k)) more = true;
     }
     this.wantMore = more || this.held.size < Math.min(fair, shards);
+  }
+
+  /**
+   * Hands a shard back without resends: it stops claiming, drops its unsent fires (they stay pending for the
+   * next leader), waits for its requests in flight to finish (a TTL at most) and their results to be written,
+   * then releases the lease. The next leader then finds nothing of it in flight to send again.
+   */
+  private async handOver(h: HeldShard, reason: string): Promise<void> {
+    this.handingOver = h;
+    try {
+      const dropped = this.dispatch.dropLease(h.token);
+      this.o.logger.info("handing a shard back", { shard: h.index, token: h.token, reason, ...(typeof dropped === "number" ? { droppedFires: dropped } : {}) });
+      const until = Date.now() + this.o.leaseTtlMs;
+      const inFlight = () => this.dispatch.stats().inFlightByToken.find(([t]) => t === h.token)?.[1] ?? 0;
+      while (inFlight() > 0 && Date.now() < until && this.holds(h) && this.running) await Bun.sleep(10);
+      await this.writer.flush().catch(() => {});
+      if (!this.holds(h)) return; // lost meanwhile: nothing of ours to release
+      this.stepDown(h.index, reason);
+      await this.o.store.releaseLease(h.name, this.o.instanceId, h.token, this.o.clock.now()).catch((err) => {
+        this.o.logger.warn("releasing a handed-back shard failed; it frees itself when the lease runs out", { err, shard: h.index });
+      });
+    } finally {
+      this.handingOver = null;
+    }
   }
 
   private async tryAcquire(index: number, sentAt: number): Promise<void> {
@@ -397,7 +424,7 @@ export class Engine {
     if (this.paused) return;
     for (const h of [...this.held.values()].sort((a, b) => a.index - b.index)) {
       if (!this.running && !this.o.manual) return;
-      if (!this.holds(h)) continue;
+      if (!this.holds(h) || this.handingOver === h) continue;
       try {
         await this.claimShard(h);
       } catch (err) {
@@ -460,8 +487,9 @@ export class Engine {
       m.claimBatch.observe(claimed.size);
       m.claimDuration.observe((clock.now() - now) / 1000);
       for (const p of planned) if (claimed.has(p.row.id)) m.missed.inc({}, p.item.runs.length - p.fires.length);
-      // A claim that committed after our lease ran out (by our clock) is left to the next holder's recovery.
-      if (!this.holds(h)) return;
+      // A claim that committed after our lease ran out (by our clock), or while the shard is being handed back,
+      // is left to the next holder's recovery.
+      if (!this.holds(h) || this.handingOver === h) return;
       this.dispatch.enqueue(planned.flatMap((p) => (claimed.has(p.row.id) ? p.fires : [])));
       if (claimed.size < planned.length) more = false; // others moved those jobs; re-read next tick
       // The native driver runs each batch synchronously: let API requests and lease renewals in between the
@@ -469,7 +497,7 @@ export class Engine {
       if (more && !this.o.manual) await new Promise((resolve) => setImmediate(resolve));
     }
     const manual = await store.takeManualRuns(lease, 100, shard);
-    if (manual.length > 0 && this.holds(h)) await this.enqueueRuns(manual, token, "manual");
+    if (manual.length > 0 && this.holds(h) && this.handingOver !== h) await this.enqueueRuns(manual, token, "manual");
   }
 
   /** Takes over runs a previous holder of the shard left pending/running and sends them again (same run id). */

@@ -169,6 +169,37 @@ describe("engines sharing shards", () => {
     expect(target.hits).toHaveLength(20);
   });
 
+  test("a shard handed back waits for its requests in flight, so the new leader sends none of them again", async () => {
+    target.stop();
+    target = startTarget(async () => {
+      await Bun.sleep(400); // slow answers: the requests are still in flight when b joins
+      return new Response("ok");
+    });
+    await addJobs(20);
+    const a = engine("a");
+    await a.start();
+    expect(shardsOf(a)).toEqual([0, 1]);
+    await a.tick();
+    clock.set(T0 + 1000);
+    a.fireDue();
+    await target.waitFor(20, 5000); // all 20 sent by a, none answered yet
+    const b = engine("b");
+    await b.start();
+    clock.advance(TTL / 3);
+    await a.leaseRound(); // starts handing shard 1 back; returns at once (renewals go on)
+    expect(shardsOf(a)).toEqual([0, 1]); // still a's until its requests are done
+    await b.leaseRound();
+    expect(shardsOf(b)).toEqual([]);
+    await until(async () => (shardsOf(a).length === 1 ? true : null), 5000, "a to hand shard 1 back");
+    await b.leaseRound();
+    expect(shardsOf(b)).toEqual([1]);
+    await Bun.sleep(600);
+    expect(target.hits).toHaveLength(20); // b recovered nothing to send again
+    const runs = await store.listRuns({ limit: 100 });
+    expect(runs.filter((r) => r.status === "succeeded")).toHaveLength(20);
+    expect(runs.every((r) => r.trigger === "schedule" && r.instanceId === "a")).toBe(true);
+  });
+
   test("an instance with another shard count refuses to start while one with the recorded count is alive", async () => {
     const a = engine("a", 2);
     await a.start();
