@@ -34,6 +34,7 @@ describe("loadConfig", () => {
       claimWindowMs: 1500,
       maxInFlight: 64,
       maxBodyBytes: 1024 * 1024,
+      shards: 1,
       version: pkg.version,
     });
     expect(c.dbAuthToken).toBeUndefined();
@@ -114,6 +115,15 @@ describe("loadConfig", () => {
 
   test("a blank CRONHOOK_PORT is refused rather than read as port 0", () => {
     expect(configError([], { CRONHOOK_PORT: " " }).message).toContain("CRONHOOK_PORT");
+  });
+
+  test("--shards takes 1 to 64 (flag or CRONHOOK_SHARDS) and refuses the rest naming the source", () => {
+    expect(loadConfig(["--shards", "4"], {}).shards).toBe(4);
+    expect(loadConfig([], { CRONHOOK_SHARDS: "64" }).shards).toBe(64);
+    expect(configError(["--shards", "0"]).message).toContain("--shards");
+    expect(configError(["--shards", "65"]).message).toContain("--shards");
+    expect(configError(["--shards", "two"]).message).toContain("--shards");
+    expect(() => loadConfig([], { CRONHOOK_SHARDS: "1.5" })).toThrow(/CRONHOOK_SHARDS/);
   });
 
   test("an unknown log level is refused naming the flag", () => {
