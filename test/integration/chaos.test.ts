@@ -1,29 +1,21 @@
-// Exactly-once across instances: three processes on one database file, the leader SIGKILLed twice.
+// Exactly-once across instances: three processes on one database file, a leader SIGKILLed twice; with one shard
+// (a single leader) and with two (the killed one is a shard leader).
 import { expect, test } from "bun:test";
 import { runChaos } from "../../scripts/lib/chaos.ts";
 
-test("with the leader killed twice, every slot arrives exactly once (all) or once-or-missed (once)", async () => {
-  const r = await runChaos({ instances: 3, jobsPerPolicy: 25, durationMs: 18_000, kills: 2, leaseTtlMs: 1500, restartAfterMs: 500 });
-  console.log(JSON.stringify(r));
-  expect(r.kills).toBe(2);
-  expect(r.windowSeconds).toBeGreaterThanOrEqual(15);
-  // misfire "all": every slot delivered, none under two run ids
-  expect(r.all.duplicates).toBe(0);
-  expect(r.all.gaps).toBe(0);
-  expect(r.all.delivered).toBe(r.all.slots);
-  // misfire "once": no slot twice, and every slot has a delivery or a missed record
-  expect(r.once.duplicates).toBe(0);
-  expect(r.once.gaps).toBe(0);
-}, 60_000);
-
-test("with shards on (2 shards, 3 instances), a shard leader killed twice: every slot exactly once (all) or once-or-missed (once)", async () => {
-  const r = await runChaos({ instances: 3, jobsPerPolicy: 25, durationMs: 18_000, kills: 2, leaseTtlMs: 1500, restartAfterMs: 500, shards: 2 });
-  console.log(JSON.stringify(r));
-  expect(r.kills).toBe(2);
-  expect(r.windowSeconds).toBeGreaterThanOrEqual(15);
-  expect(r.all.duplicates).toBe(0);
-  expect(r.all.gaps).toBe(0);
-  expect(r.all.delivered).toBe(r.all.slots);
-  expect(r.once.duplicates).toBe(0);
-  expect(r.once.gaps).toBe(0);
-}, 60_000);
+for (const shards of [1, 2]) {
+  const who = shards === 1 ? "the leader" : `a shard leader (${shards} shards, 3 instances)`;
+  test(`with ${who} killed twice, every slot arrives exactly once (all) or once-or-missed (once)`, async () => {
+    const r = await runChaos({ instances: 3, jobsPerPolicy: 25, durationMs: 18_000, kills: 2, leaseTtlMs: 1500, restartAfterMs: 500, shards });
+    console.log(JSON.stringify(r));
+    expect(r.kills).toBe(2);
+    expect(r.windowSeconds).toBeGreaterThanOrEqual(15);
+    // misfire "all": every slot delivered, none under two run ids
+    expect(r.all.duplicates).toBe(0);
+    expect(r.all.gaps).toBe(0);
+    expect(r.all.delivered).toBe(r.all.slots);
+    // misfire "once": no slot twice, and every slot has a delivery or a missed record
+    expect(r.once.duplicates).toBe(0);
+    expect(r.once.gaps).toBe(0);
+  }, 60_000);
+}

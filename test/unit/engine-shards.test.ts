@@ -64,6 +64,20 @@ describe("engines sharing shards", () => {
 
   const shardsOf = (e: Engine) => e.status().shards.map((s) => s.index);
 
+  /** Two instances on 2 shards, one each (a starts alone with both, then hands shard 1 to b). */
+  async function twoSharing(): Promise<[Engine, Engine]> {
+    const a = engine("a");
+    await a.start();
+    const b = engine("b");
+    await b.start();
+    clock.advance(TTL / 3);
+    await a.leaseRound();
+    await until(async () => (shardsOf(a).length === 1 ? true : null), 3000, "a to hand a shard back");
+    await b.leaseRound();
+    expect([shardsOf(a), shardsOf(b)]).toEqual([[0], [1]]);
+    return [a, b];
+  }
+
   beforeEach(async () => {
     store = await Store.open({ url: ":memory:" });
     await store.migrate(T0);
@@ -92,7 +106,8 @@ describe("engines sharing shards", () => {
     await b.start(); // heartbeats; both shards are taken
     expect(shardsOf(b)).toEqual([]);
     clock.advance(TTL / 3);
-    await a.leaseRound(); // sees b live and below its share: releases shard 1
+    await a.leaseRound(); // sees b live and below its share: hands shard 1 back (nothing in flight: at once)
+    await until(async () => (shardsOf(a).length === 1 ? true : null), 3000, "a to hand shard 1 back");
     expect(shardsOf(a)).toEqual([0]);
     await b.leaseRound();
     expect(shardsOf(b)).toEqual([1]);
@@ -104,13 +119,7 @@ describe("engines sharing shards", () => {
 
   test("each instance fires the jobs of its own shards, and every job fires once", async () => {
     const ids = await addJobs(40);
-    const a = engine("a");
-    await a.start();
-    const b = engine("b");
-    await b.start();
-    clock.advance(TTL / 3);
-    await a.leaseRound();
-    await b.leaseRound();
+    const [a, b] = await twoSharing();
     await a.tick();
     await b.tick();
     clock.set(T0 + 1000);
@@ -131,13 +140,7 @@ describe("engines sharing shards", () => {
 
   test("a dead instance's shard moves to the survivor, which recovers the runs it had claimed", async () => {
     await addJobs(20);
-    const a = engine("a");
-    await a.start();
-    const b = engine("b");
-    await b.start();
-    clock.advance(TTL / 3);
-    await a.leaseRound();
-    await b.leaseRound();
+    const [a, b] = await twoSharing();
     await a.tick();
     await b.tick(); // both claimed their jobs' T0+1000 slot
     const claimed = await store.listRuns({ limit: 100 });
@@ -213,13 +216,7 @@ describe("engines sharing shards", () => {
 
   test("run-now of a job is taken by the leader of the job's shard", async () => {
     await addJobs(10);
-    const a = engine("a");
-    await a.start();
-    const b = engine("b");
-    await b.start();
-    clock.advance(TTL / 3);
-    await a.leaseRound();
-    await b.leaseRound();
+    const [a, b] = await twoSharing();
     for (const id of ["job-1", "job-2", "job-3", "job-4"]) {
       const row = (await store.getJob(id))!;
       await store.insertRun({ id: `manual-${id}`, jobId: id, jobName: row.name, trigger: "manual", scheduledAt: clock.now(), status: "pending", attempts: 0, leaseToken: null, shard: row.shard });
