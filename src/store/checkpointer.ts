@@ -1,6 +1,6 @@
 // The WAL checkpointer thread: copies the write-ahead log back into the database file every few hundred
 // milliseconds on a connection of its own. The main connection runs with wal_autocheckpoint off, so the
-// checkpoint's fsync, which cost about 30 us per fire of the main thread's time in claims, never runs there.
+// checkpoint's fsync, which cost 15-30 us per fire of the main thread's time in claims (scripts/bench-store.ts), never runs there.
 import { createClient, type Client } from "@libsql/client";
 
 declare const self: Worker;
