@@ -1,6 +1,6 @@
 // Drizzle schema: jobs (the queue), runs (history), leases (coordination), instances (heartbeats), settings.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const jobs = sqliteTable(
   "jobs",
@@ -35,6 +35,20 @@ export const jobs = sqliteTable(
     index("jobs_name_idx").on(t.name, t.id),
     index("jobs_state_idx").on(t.state, t.id),
   ],
+);
+
+/**
+ * One row per label of a job, kept by triggers on jobs (drizzle/0003): `GET /v1/jobs?label=k:v` (and the
+ * compatibility APIs, which find their jobs by label) walk this index in id order instead of every job.
+ */
+export const jobLabels = sqliteTable(
+  "job_labels",
+  {
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    jobId: text("job_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.value, t.jobId] }), index("job_labels_job_idx").on(t.jobId)],
 );
 
 export const runs = sqliteTable(
