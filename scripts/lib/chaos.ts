@@ -192,6 +192,17 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         rep.duplicateSamples[i] += ` -> ${runs.map((x) => (x ? `${x.trigger}/${x.status}/${x.instanceId}/attempts ${x.attempts}` : "?")).join(" | ")}`;
       }
     }
+    // A gap: what the history says of that slot (no run at all, or a run that never reached a final status).
+    for (const rep of [all, once]) {
+      for (let i = 0; i < rep.gapSamples.length; i++) {
+        const [jobId, at] = rep.gapSamples[i]!.split("@");
+        const t = Date.parse(at!);
+        const page = await json(`${reporter.url}/v1/runs?jobId=${encodeURIComponent(jobId!)}&from=${new Date(t).toISOString()}&to=${new Date(t + 1).toISOString()}&limit=10`).catch(() => null);
+        const runs = (page?.items ?? []) as { id: string; trigger: string; status: string; instanceId: string | null; attempts: number }[];
+        rep.gapSamples[i] += ` -> ${runs.length === 0 ? "no run" : runs.map((x) => `${x.id.slice(-6)} ${x.trigger}/${x.status}/${x.instanceId}/attempts ${x.attempts}`).join(" | ")}`;
+      }
+    }
+    log(`lease rows at the end: ${JSON.stringify((await json(`${reporter.url}/v1/scheduler`).catch(() => null))?.shards ?? null)}`);
     return { all, once, failoverMs, kills: failoverMs.length, windowSeconds: (windowEnd - windowStart) / 1000 + 1 };
   } finally {
     for (const n of nodes.values()) n.kill("SIGKILL");

@@ -86,6 +86,8 @@ export class Engine {
   private readonly held = new Map<number, HeldShard>();
   /** A shard being handed back: it claims nothing more while its requests in flight finish. */
   private handingOver: HeldShard | null = null;
+  /** Lease names this process released to rebalance (so it does not take them straight back as its own). */
+  private readonly handedBack = new Set<string>();
   /** Shards not led here that this instance should try to take (poll faster while true). */
   private wantMore = true;
   private paused = false;
@@ -316,10 +318,13 @@ export class Engine {
     for (let k = 0; k < shards && this.running; k++) {
       if (this.held.has(k)) continue;
       const l = byName.get(shardLeaseName(k, shards));
-      const free = !l || l.expiresAt <= now || l.holder === instanceId;
+      // Held under our id but not by this process: an earlier process of ours (a restart) — take it back at once.
+      // One this process handed back is not ours any more: the peer it was handed to goes first.
+      const ours = l?.holder === instanceId && !this.handedBack.has(l.name);
+      const free = !l || l.expiresAt <= now || ours;
       if (!free) continue;
       const freeFor = l ? now - l.expiresAt : Infinity;
-      if (this.held.size >= fair && freeFor < leaseTtlMs / 2 && l?.holder !== instanceId) {
+      if (this.held.size >= fair && freeFor < leaseTtlMs / 2 && !ours) {
         more = true; // a peer below its share should take it; if none does, take it shortly
         continue;
       }
@@ -345,6 +350,7 @@ export class Engine {
       await this.writer.flush().catch(() => {});
       if (!this.holds(h)) return; // lost meanwhile: nothing of ours to release
       this.stepDown(h.index, reason);
+      this.handedBack.add(h.name);
       await this.o.store.releaseLease(h.name, this.o.instanceId, h.token, this.o.clock.now()).catch((err) => {
         this.o.logger.warn("releasing a handed-back shard failed; it frees itself when the lease runs out", { err, shard: h.index });
       });
@@ -360,6 +366,7 @@ export class Engine {
     if (!lease || clock.now() >= sentAt + leaseTtlMs) return;
     const h: HeldShard = { index, name, token: lease.token, validUntil: sentAt + leaseTtlMs };
     this.held.set(index, h);
+    this.handedBack.delete(name);
     this.dispatch.setLease(h.token, h.validUntil);
     this.o.logger.info("became leader", shards === 1 ? { token: h.token } : { shard: index, shards, token: h.token });
     try {

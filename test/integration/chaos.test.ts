@@ -6,7 +6,8 @@ import { runChaos } from "../../scripts/lib/chaos.ts";
 for (const shards of [1, 2]) {
   const who = shards === 1 ? "the leader" : `a shard leader (${shards} shards, 3 instances)`;
   test(`with ${who} killed twice, every slot arrives exactly once (all) or once-or-missed (once)`, async () => {
-    const r = await runChaos({ instances: 3, jobsPerPolicy: 25, durationMs: 18_000, kills: 2, leaseTtlMs: 1500, restartAfterMs: 500, shards });
+    // The harness's log (kills, warnings and errors of the instances, what the history says of a gap) goes to the output.
+    const r = await runChaos({ instances: 3, jobsPerPolicy: 25, durationMs: 18_000, kills: 2, leaseTtlMs: 1500, restartAfterMs: 500, shards, log: (m) => console.log(m) });
     console.log(JSON.stringify(r));
     expect(r.kills).toBe(2);
     expect(r.windowSeconds).toBeGreaterThanOrEqual(15);

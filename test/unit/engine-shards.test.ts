@@ -109,6 +109,8 @@ describe("engines sharing shards", () => {
     await a.leaseRound(); // sees b live and below its share: hands shard 1 back (nothing in flight: at once)
     await until(async () => (shardsOf(a).length === 1 ? true : null), 3000, "a to hand shard 1 back");
     expect(shardsOf(a)).toEqual([0]);
+    await a.leaseRound(); // the released lease still names a: a must not take it back as its own
+    expect(shardsOf(a)).toEqual([0]);
     await b.leaseRound();
     expect(shardsOf(b)).toEqual([1]);
     clock.advance(TTL / 3);
