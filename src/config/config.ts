@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { hostname } from "node:os";
 import { MAX_SHARDS } from "../domain/shard.ts";
-import { ConfigError, OPTIONS, type OptionKey, VERSION, collectOptions, isLoopbackHost } from "./options.ts";
+import { ConfigError, OPTIONS, type OptionKey, TRUE_WORDS, VERSION, collectOptions, listenAllowed, splitTokens } from "./options.ts";
 
 export { ConfigError, SERVE_HELP, VERSION, isLoopbackHost } from "./options.ts";
 
@@ -17,7 +17,7 @@ const intIn = (min: number, max: number) =>
   );
 const bool = z
   .union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no", ""])])
-  .transform((v) => v === true || v === "true" || v === "1" || v === "yes");
+  .transform((v) => v === true || (typeof v === "string" && TRUE_WORDS.includes(v)));
 
 const ConfigSchema = z.object({
   host: z.string().min(1).default("127.0.0.1"),
@@ -32,7 +32,7 @@ const ConfigSchema = z.object({
   apiTokens: z
     .string()
     .default("")
-    .transform((s) => s.split(",").map((t) => t.trim()).filter(Boolean)),
+    .transform(splitTokens),
   leaseTtlMs: intIn(500, 600_000).default(3000),
   logLevel: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   insecureNoAuth: bool.default(false),
@@ -109,7 +109,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     throw new ConfigError(`invalid configuration: ${msgs.join("; ")}`);
   }
   const c = parsed.data;
-  if (c.apiTokens.length === 0 && !c.insecureNoAuth && !isLoopbackHost(c.host)) {
+  if (!listenAllowed(c.host, c.apiTokens.length > 0, c.insecureNoAuth)) {
     throw new ConfigError(
       `${source.host ?? "--host"}: refusing to listen on non-loopback address ${c.host} without CRONHOOK_API_TOKENS; set tokens or pass --insecure-no-auth`,
     );

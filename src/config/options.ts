@@ -11,6 +11,19 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host);
 }
 
+/** The words a boolean flag or variable reads as true (false: "false", "0", "no", ""). */
+export const TRUE_WORDS: readonly string[] = ["true", "1", "yes"];
+
+/** CRONHOOK_API_TOKENS: comma-separated, trimmed, empty entries dropped. */
+export function splitTokens(s: string): string[] {
+  return s.split(",").map((t) => t.trim()).filter(Boolean);
+}
+
+/** Without API tokens the server listens only on loopback, unless told --insecure-no-auth. */
+export function listenAllowed(host: string, hasTokens: boolean, insecureNoAuth: boolean): boolean {
+  return hasTokens || insecureNoAuth || isLoopbackHost(host);
+}
+
 /** flag name, env name, config key */
 export const OPTIONS = [
   ["--host", "CRONHOOK_HOST", "host"],
@@ -96,8 +109,8 @@ export function earlyListenAddress(options: RawOptions): { host: string; port: n
   const port = raw.port === undefined ? "8080" : raw.port;
   if (typeof host !== "string" || host.trim() !== host || host === "") return null;
   if (typeof port !== "string" || !/^\d{1,5}$/.test(port) || Number(port) > 65535) return null;
-  const tokens = typeof raw.apiTokens === "string" && raw.apiTokens.split(",").some((t) => t.trim() !== "");
-  const insecure = raw.insecureNoAuth === true || (typeof raw.insecureNoAuth === "string" && ["true", "1", "yes"].includes(raw.insecureNoAuth));
-  if (!isLoopbackHost(host) && !tokens && !insecure) return null;
+  const tokens = typeof raw.apiTokens === "string" && splitTokens(raw.apiTokens).length > 0;
+  const insecure = raw.insecureNoAuth === true || (typeof raw.insecureNoAuth === "string" && TRUE_WORDS.includes(raw.insecureNoAuth));
+  if (!listenAllowed(host, tokens, insecure)) return null;
   return { host, port: Number(port) };
 }

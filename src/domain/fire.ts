@@ -4,6 +4,11 @@ import type { RunStatus, RunTrigger } from "./job.ts";
 
 export type FireDef = Pick<JobDefinition, "target" | "overlap">;
 
+/** The part of a definition that travels with its fires. */
+export function fireDef(def: JobDefinition): FireDef {
+  return { target: def.target, overlap: def.overlap };
+}
+
 /** One claimed fire waiting for its time. */
 export interface Fire {
   due: number; // when to send (scheduledAt + jitter, or now for manual/recovered-late)

@@ -2,7 +2,7 @@
 // misfire and overlap policies, recovery of a lost holder's runs, and batched result writes.
 import type { Clock } from "../domain/clock.ts";
 import type { JobDefinition } from "../domain/definition.ts";
-import { runUpdate, type Fire, type RunFinished, type RunUpdate } from "../domain/fire.ts";
+import { fireDef, runUpdate, type Fire, type RunFinished, type RunUpdate } from "../domain/fire.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { TERMINAL_STATUSES, type RunTrigger } from "../domain/job.ts";
 import { jitterFor } from "../domain/schedule.ts";
@@ -223,9 +223,9 @@ export class Engine {
     return this.held.get(h.index) === h && now < h.validUntil;
   }
 
-  private isLeader(now = this.o.clock.now()): boolean {
-    for (const h of this.held.values()) if (now < h.validUntil) return true;
-    return false;
+  /** Still held, and not being handed back: what it claims may be sent from here. */
+  private claiming(h: HeldShard): boolean {
+    return this.holds(h) && this.handingOver !== h;
   }
 
   /**
@@ -269,7 +269,8 @@ export class Engine {
         // Validity counts from when the renewal was sent; a reply after that has run out is too late.
         if (ok && clock.now() < sentAt + leaseTtlMs && this.held.get(h.index) === h) {
           h.validUntil = sentAt + leaseTtlMs;
-          this.dispatch.setLease(h.token, h.validUntil);
+          // A shard being handed back sends nothing more: its lease stays out of dispatch.
+          if (this.handingOver !== h) this.dispatch.setLease(h.token, h.validUntil);
         } else this.stepDown(h.index, ok ? "lease renewal came back after the lease had run out" : "lease lost");
       }
       if (sentAt - this.lastHeartbeat >= Math.floor(leaseTtlMs / 3)) {
@@ -292,10 +293,12 @@ export class Engine {
   private async balance(now: number): Promise<void> {
     const { store, clock, instanceId, leaseTtlMs, shards } = this.o;
     if (shards === 1) {
+      // Nothing to share out: try the one lease when not holding it (one conditional write, no reads).
       this.wantMore = this.held.size === 0;
       if (this.held.size === 0) await this.tryAcquire(0, now);
       return;
     }
+    if (this.handingOver) return; // one hand-back at a time; its lease is renewed meanwhile
     // Live: heard from within one TTL (instances heartbeat every third of it). A dead instance's lease runs out
     // at most a TTL after its last heartbeat, and is taken half a TTL later, by when it no longer counts here:
     // so a survivor never hands a shard back to the dead.
@@ -306,7 +309,6 @@ export class Engine {
     const byName = new Map(leases.map((l) => [l.name, l]));
     const ledBy = new Map<string, number>();
     for (const l of leases) if (l.expiresAt > now) ledBy.set(l.holder, (ledBy.get(l.holder) ?? 0) + 1);
-    if (this.handingOver) return;
     if (this.held.size > fair && [...liveIds].some((id) => id !== instanceId && (ledBy.get(id) ?? 0) < fair)) {
       const give = [...this.held.values()].sort((a, b) => b.index - a.index)[0]!;
       this.wantMore = false;
@@ -342,14 +344,15 @@ export class Engine {
   private async handOver(h: HeldShard, reason: string): Promise<void> {
     this.handingOver = h;
     try {
-      const dropped = this.dispatch.dropLease(h.token);
-      this.o.logger.info("handing a shard back", { shard: h.index, token: h.token, reason, ...(typeof dropped === "number" ? { droppedFires: dropped } : {}) });
+      this.dispatch.dropLease(h.token);
+      this.o.logger.info("handing a shard back", { shard: h.index, token: h.token, reason });
       const until = Date.now() + this.o.leaseTtlMs;
       const inFlight = () => this.dispatch.stats().inFlightByToken.find(([t]) => t === h.token)?.[1] ?? 0;
       while (inFlight() > 0 && Date.now() < until && this.holds(h) && this.running) await Bun.sleep(10);
       await this.writer.flush().catch(() => {});
       if (!this.holds(h)) return; // lost meanwhile: nothing of ours to release
-      this.stepDown(h.index, reason);
+      // Not stepDown: its fires are dropped already, and a planned hand-back is no warning.
+      this.held.delete(h.index);
       this.handedBack.add(h.name);
       await this.o.store.releaseLease(h.name, this.o.instanceId, h.token, this.o.clock.now()).catch((err) => {
         this.o.logger.warn("releasing a handed-back shard failed; it frees itself when the lease runs out", { err, shard: h.index });
@@ -431,7 +434,7 @@ export class Engine {
     if (this.paused) return;
     for (const h of [...this.held.values()].sort((a, b) => a.index - b.index)) {
       if (!this.running && !this.o.manual) return;
-      if (!this.holds(h) || this.handingOver === h) continue;
+      if (!this.claiming(h)) continue;
       try {
         await this.claimShard(h);
       } catch (err) {
@@ -451,7 +454,7 @@ export class Engine {
     const lease = this.leaseOf(h);
     const shard = this.shardOf(h);
     let more = true;
-    while (more && (this.running || this.o.manual) && this.holds(h)) {
+    while (more && (this.running || this.o.manual) && this.claiming(h)) {
       const now = clock.now();
       const due = await store.dueJobs(now + this.o.claimWindowMs, this.o.claimBatch, shard);
       more = due.length === this.o.claimBatch;
@@ -467,7 +470,7 @@ export class Engine {
           continue;
         }
         const plan = planClaim({ def, due: row.nextFireAt!, runCount: row.runCount }, now, this.o.claimWindowMs);
-        const fireDef = { target: def.target, overlap: def.overlap };
+        const sending = fireDef(def);
         const runs: NewRunRow[] = [];
         const fires: Fire[] = [];
         for (const s of plan.slots) {
@@ -481,7 +484,7 @@ export class Engine {
           } else {
             runs.push({ id: runId, jobId: row.id, jobName: row.name, trigger: s.trigger, scheduledAt: s.scheduledAt, status: "pending", instanceId: this.o.instanceId, leaseToken: token, shard: row.shard });
             const jitter = s.trigger === "schedule" ? jitterFor(runId, def.jitterMs) : 0;
-            fires.push({ due: s.scheduledAt + jitter, runId, jobId: row.id, jobName: row.name, scheduledAt: s.scheduledAt, trigger: s.trigger, attempt: 1, token, def: fireDef });
+            fires.push({ due: s.scheduledAt + jitter, runId, jobId: row.id, jobName: row.name, scheduledAt: s.scheduledAt, trigger: s.trigger, attempt: 1, token, def: sending });
           }
         }
         planned.push({
@@ -496,7 +499,7 @@ export class Engine {
       for (const p of planned) if (claimed.has(p.row.id)) m.missed.inc({}, p.item.runs.length - p.fires.length);
       // A claim that committed after our lease ran out (by our clock), or while the shard is being handed back,
       // is left to the next holder's recovery.
-      if (!this.holds(h) || this.handingOver === h) return;
+      if (!this.claiming(h)) return;
       this.dispatch.enqueue(planned.flatMap((p) => (claimed.has(p.row.id) ? p.fires : [])));
       if (claimed.size < planned.length) more = false; // others moved those jobs; re-read next tick
       // The native driver runs each batch synchronously: let API requests and lease renewals in between the
@@ -504,7 +507,7 @@ export class Engine {
       if (more && !this.o.manual) await new Promise((resolve) => setImmediate(resolve));
     }
     const manual = await store.takeManualRuns(lease, 100, shard);
-    if (manual.length > 0 && this.holds(h) && this.handingOver !== h) await this.enqueueRuns(manual, token, "manual");
+    if (manual.length > 0 && this.claiming(h)) await this.enqueueRuns(manual, token, "manual");
   }
 
   /** Takes over runs a previous holder of the shard left pending/running and sends them again (same run id). */
@@ -540,7 +543,7 @@ export class Engine {
         continue;
       }
       const trigger: RunTrigger = kind === "manual" ? "manual" : "recovery";
-      fires.push({ due: Math.max(r.scheduledAt, now), runId: r.id, jobId: r.jobId, jobName: r.jobName, scheduledAt: r.scheduledAt, trigger, attempt: r.attempts + 1, token, def: { target: def.target, overlap: def.overlap } });
+      fires.push({ due: Math.max(r.scheduledAt, now), runId: r.id, jobId: r.jobId, jobName: r.jobName, scheduledAt: r.scheduledAt, trigger, attempt: r.attempts + 1, token, def: fireDef(def) });
     }
     this.dispatch.enqueue(fires);
   }

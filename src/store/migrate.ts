@@ -57,11 +57,13 @@ export async function migrate(client: Client, now: number): Promise<string[]> {
         ),
       );
       applied.push(m.tag);
-      await AFTER[m.tag]?.(client);
     } catch (err) {
       const again = await client.execute({ sql: "SELECT 1 FROM __cronhook_migrations WHERE tag = ?", args: [m.tag] });
       if (again.rows.length === 0) throw err; // a real failure, not a peer that got there first
+      continue; // the peer that applied it runs its data step
     }
+    // Outside the try: a failing data step is reported, not taken for a peer's migration.
+    await AFTER[m.tag]?.(client);
   }
   return applied;
 }

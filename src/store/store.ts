@@ -65,11 +65,16 @@ export interface ShardRef {
 }
 
 const ALL: ShardRef = { index: 0, count: 1 };
-/** The SQL filter on a table's slot column for a shard (empty for a single shard). Integers only, never user input. */
-function shardFilter(column: string, shard: ShardRef): string {
-  if (shard.count <= 1) return "";
+/** The SQL condition on a table's slot column for a shard, or null for a single shard. Integers only, never user input. */
+function shardCondition(column: string, shard: ShardRef): string | null {
+  if (shard.count <= 1) return null;
   if (!Number.isInteger(shard.index) || !Number.isInteger(shard.count)) throw new Error("shard index and count must be integers");
-  return ` AND (${column} % ${shard.count}) = ${shard.index}`;
+  return `(${column} % ${shard.count}) = ${shard.index}`;
+}
+/** The same, to append to a WHERE clause ("" for a single shard). */
+function andShard(column: string, shard: ShardRef): string {
+  const c = shardCondition(column, shard);
+  return c ? ` AND ${c}` : "";
 }
 const CHUNK = 200;
 const INSERT_BATCH = 200;
@@ -384,7 +389,7 @@ export class Store {
       .from(jobs)
       // next_fire_at is null unless the job is active: the partial index on (next_fire_at, shard) is the
       // whole queue, and the shard's slots are picked on the index entries, before any row is read.
-      .where(and(isNotNull(jobs.nextFireAt), sql`${jobs.nextFireAt} <= ${until}`, shard.count > 1 ? sql.raw(shardFilter("jobs.shard", shard).slice(5)) : undefined))
+      .where(and(isNotNull(jobs.nextFireAt), sql`${jobs.nextFireAt} <= ${until}`, shard.count > 1 ? sql.raw(shardCondition("jobs.shard", shard)!) : undefined))
       .orderBy(asc(jobs.nextFireAt))
       .limit(limit);
   }
@@ -433,14 +438,14 @@ export class Store {
         },
       ];
       const res = await this.retry(() => this.client.batch(stmts, "write"));
-      for (const rs of res.slice(0, ending.length > 0 ? 2 : 1)) for (const row of rs.rows) claimed.add(String(row.id));
+      for (const rs of res.slice(0, -1)) for (const row of rs.rows) claimed.add(String(row.id)); // the compare-and-sets
     }
     return claimed;
   }
 
   /** Takes a shard's manual runs that no leader has picked up yet (run-now through any instance). */
   async takeManualRuns(lease: LeaseRef, limit: number, shard: ShardRef = ALL): Promise<RunRow[]> {
-    const open = `status = 'pending' AND lease_token IS NULL${shardFilter("shard", shard)}`;
+    const open = `status = 'pending' AND lease_token IS NULL${andShard("shard", shard)}`;
     // Asked every tick: a read first, so that an idle tick takes no write lock (peers share the file).
     const any = await this.client.execute(`SELECT 1 FROM runs WHERE ${open} LIMIT 1`);
     if (any.rows.length === 0) return [];
@@ -449,11 +454,11 @@ export class Store {
         sql: `UPDATE runs SET lease_token = ?, instance_id = ?
               WHERE id IN (SELECT id FROM runs WHERE ${open} ORDER BY id LIMIT ?)
                 AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
-              RETURNING *`,
+              RETURNING ${runJson.select} AS r`,
         args: [lease.token, lease.holder, limit, lease.name, lease.holder, lease.token],
       }),
     );
-    return r.rows.map(rowToRun);
+    return r.rows.map((row) => runJson.read(row.r));
   }
 
   /**
@@ -464,13 +469,13 @@ export class Store {
     const r = await this.retry(() =>
       this.client.execute({
         sql: `UPDATE runs SET lease_token = ?, instance_id = ?, trigger = 'recovery'
-              WHERE id IN (SELECT id FROM runs WHERE status IN ('pending','running') AND lease_token IS NOT NULL AND lease_token < ?${shardFilter("shard", shard)} ORDER BY id LIMIT ?)
+              WHERE id IN (SELECT id FROM runs WHERE status IN ('pending','running') AND lease_token IS NOT NULL AND lease_token < ?${andShard("shard", shard)} ORDER BY id LIMIT ?)
                 AND EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND token = ?)
-              RETURNING *`,
+              RETURNING ${runJson.select} AS r`,
         args: [lease.token, lease.holder, lease.token, limit, lease.name, lease.holder, lease.token],
       }),
     );
-    return r.rows.map(rowToRun);
+    return r.rows.map((row) => runJson.read(row.r));
   }
 
   /** Writes run progress/results in one statement per chunk; a row owned by a newer lease is left alone. */
@@ -580,34 +585,6 @@ export class Store {
       this.db.insert(settings).values({ key, value, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } }),
     );
   }
-}
-
-function num(v: unknown): number | null {
-  return v === null || v === undefined ? null : Number(v);
-}
-function str(v: unknown): string | null {
-  return v === null || v === undefined ? null : String(v);
-}
-
-export function rowToRun(r: Record<string, unknown>): RunRow {
-  return {
-    id: String(r.id),
-    jobId: String(r.job_id),
-    jobName: String(r.job_name),
-    trigger: String(r.trigger),
-    scheduledAt: Number(r.scheduled_at),
-    startedAt: num(r.started_at),
-    finishedAt: num(r.finished_at),
-    status: String(r.status),
-    attempts: Number(r.attempts ?? 0),
-    httpStatus: num(r.http_status),
-    durationMs: num(r.duration_ms),
-    response: str(r.response),
-    error: str(r.error),
-    instanceId: str(r.instance_id),
-    leaseToken: num(r.lease_token),
-    shard: Number(r.shard ?? 0),
-  };
 }
 
 function rowToLease(r: Record<string, unknown>): LeaseRow {

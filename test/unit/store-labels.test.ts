@@ -1,31 +1,19 @@
 // The label index (job_labels, kept by triggers on jobs): label filters find exactly the jobs whose labels match,
 // through every write path, page by page, and for jobs that existed before the index did.
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { MIGRATIONS } from "../../src/store/migrations.ts";
 import { Store, type JobRow } from "../../src/store/store.ts";
+import { jobRow, memoryStorePerTest } from "../helpers/store.ts";
 
-let store: Store;
-beforeEach(async () => {
-  store = await Store.open({ url: ":memory:" });
-  await store.migrate(0);
-});
-afterEach(() => store.close());
-
+const store = memoryStorePerTest();
 const T = 1_790_000_000_000;
 
 function job(id: string, labels: Record<string, string>, over: Partial<JobRow> = {}): JobRow {
-  return {
-    id, name: "default", description: null, labels: JSON.stringify(labels),
-    trigger: JSON.stringify({ type: "cron", expr: "0 0 1 1 *", timezone: "UTC" }),
-    target: JSON.stringify({ url: "http://127.0.0.1:9/x", method: "GET", headers: {}, body: null }),
-    startAt: null, endAt: null, maxRuns: null, jitterMs: 0, misfirePolicy: "once", misfireGraceMs: 10_000, overlap: "skip",
-    state: "active", pausedReason: null, nextFireAt: T + 60_000, lastFireAt: null, runCount: 0, version: 1, claimId: null, shard: 0,
-    createdAt: T, updatedAt: T, ...over,
-  };
+  return jobRow(id, { labels: JSON.stringify(labels), ...over });
 }
 
 const ids = async (labels: { key: string; value: string }[], extra: { afterId?: string; limit?: number; name?: string } = {}) =>
-  (await store.listJobs({ labels, limit: extra.limit ?? 100, ...extra })).map((j) => j.id);
+  (await store().listJobs({ labels, limit: extra.limit ?? 100, ...extra })).map((j) => j.id);
 
 test("a label filter finds the jobs with that label, several labels all of them, in id order", async () => {
   for (const [id, labels] of [
@@ -34,7 +22,7 @@ test("a label filter finds the jobs with that label, several labels all of them,
     ["j2", { team: "ops", env: "prod" }],
     ["j4", {}],
   ] as const)
-    expect(await store.insertJob(job(id, labels))).toBe(true);
+    expect(await store().insertJob(job(id, labels))).toBe(true);
   expect(await ids([{ key: "team", value: "qa" }])).toEqual(["j1", "j3"]);
   expect(await ids([{ key: "env", value: "prod" }])).toEqual(["j2", "j3"]);
   expect(await ids([{ key: "team", value: "qa" }, { key: "env", value: "prod" }])).toEqual(["j3"]);
@@ -43,7 +31,7 @@ test("a label filter finds the jobs with that label, several labels all of them,
 });
 
 test("pages through a label with the id cursor", async () => {
-  for (let i = 0; i < 25; i++) await store.insertJob(job(`job-${String(i).padStart(2, "0")}`, { group: i % 2 ? "odd" : "even" }));
+  for (let i = 0; i < 25; i++) await store().insertJob(job(`job-${String(i).padStart(2, "0")}`, { group: i % 2 ? "odd" : "even" }));
   const page1 = await ids([{ key: "group", value: "odd" }], { limit: 5 });
   expect(page1).toEqual(["job-01", "job-03", "job-05", "job-07", "job-09"]);
   const page2 = await ids([{ key: "group", value: "odd" }], { limit: 5, afterId: page1.at(-1)! });
@@ -52,19 +40,19 @@ test("pages through a label with the id cursor", async () => {
 
 test("follows changed labels and deleted jobs; keys and values may hold quotes, dots and unicode", async () => {
   const odd = { 'a."b': "x'y", "团队": "质量" };
-  await store.insertJob(job("u1", odd));
+  await store().insertJob(job("u1", odd));
   expect(await ids([{ key: 'a."b', value: "x'y" }])).toEqual(["u1"]);
   expect(await ids([{ key: "团队", value: "质量" }])).toEqual(["u1"]);
-  const row = (await store.getJob("u1"))!;
-  expect(await store.updateJob("u1", row.version, { labels: JSON.stringify({ team: "qa" }), version: row.version + 1, updatedAt: T + 1 })).not.toBeNull();
+  const row = (await store().getJob("u1"))!;
+  expect(await store().updateJob("u1", row.version, { labels: JSON.stringify({ team: "qa" }), version: row.version + 1, updatedAt: T + 1 })).not.toBeNull();
   expect(await ids([{ key: "团队", value: "质量" }])).toEqual([]);
   expect(await ids([{ key: "team", value: "qa" }])).toEqual(["u1"]);
   // A write that leaves labels out of its SET (a claim, a pause) keeps them.
-  await store.updateJob("u1", row.version + 1, { state: "paused", version: row.version + 2, updatedAt: T + 2 });
+  await store().updateJob("u1", row.version + 1, { state: "paused", version: row.version + 2, updatedAt: T + 2 });
   expect(await ids([{ key: "team", value: "qa" }])).toEqual(["u1"]);
-  await store.deleteJob("u1", T + 3);
+  await store().deleteJob("u1", T + 3);
   expect(await ids([{ key: "team", value: "qa" }])).toEqual([]);
-  expect(Number((await store.client.execute("SELECT count(*) AS n FROM job_labels")).rows[0]!.n)).toBe(0);
+  expect(Number((await store().client.execute("SELECT count(*) AS n FROM job_labels")).rows[0]!.n)).toBe(0);
 });
 
 test("jobs stored before the label index existed are found once the migration has run", async () => {
