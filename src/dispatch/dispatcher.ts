@@ -45,6 +45,15 @@ export interface DispatchPort {
   stop(graceMs: number): Promise<void>;
 }
 
+/**
+ * Whether a run in flight makes the job's next fire wait or skip (overlap policy). A recovered run is an earlier
+ * slot sent again after its leader was lost: it goes out whatever the policy, and the fire due meanwhile goes
+ * out too, so one lost leader does not cost the job an on-time slot as well.
+ */
+function holdsOverlap(f: Fire): boolean {
+  return f.trigger !== "recovery";
+}
+
 export class Dispatcher implements DispatchPort {
   private heap = new MinHeap<Fire>();
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -77,7 +86,7 @@ export class Dispatcher implements DispatchPort {
     let n = this.heap.removeWhere(mine).length;
     for (let i = this.waiting.length - 1; i >= 0; i--) {
       if (mine(this.waiting[i]!)) {
-        this.release(this.waiting[i]!.jobId);
+        this.release(this.waiting[i]!);
         this.waiting.splice(i, 1);
         n++;
       }
@@ -95,7 +104,7 @@ export class Dispatcher implements DispatchPort {
   drop(): number {
     const n = this.heap.size + this.waiting.length + [...this.queuedByJob.values()].reduce((a, q) => a + q.length, 0);
     this.heap.clear();
-    for (const f of this.waiting.splice(0)) this.release(f.jobId);
+    for (const f of this.waiting.splice(0)) this.release(f);
     this.queuedByJob.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -179,7 +188,7 @@ export class Dispatcher implements DispatchPort {
         return;
       }
     }
-    this.inFlightByJob.set(f.jobId, (this.inFlightByJob.get(f.jobId) ?? 0) + 1);
+    if (holdsOverlap(f)) this.inFlightByJob.set(f.jobId, (this.inFlightByJob.get(f.jobId) ?? 0) + 1);
     if (this.inFlight >= this.o.maxInFlight) {
       this.waiting.push(f);
       return;
@@ -187,10 +196,12 @@ export class Dispatcher implements DispatchPort {
     this.launch(f);
   }
 
-  private release(jobId: string): number {
-    const left = (this.inFlightByJob.get(jobId) ?? 1) - 1;
-    if (left <= 0) this.inFlightByJob.delete(jobId);
-    else this.inFlightByJob.set(jobId, left);
+  /** A run of the job is done (or dropped unsent): how many that count for overlap are left in flight. */
+  private release(f: Fire): number {
+    if (!holdsOverlap(f)) return this.inFlightByJob.get(f.jobId) ?? 0;
+    const left = (this.inFlightByJob.get(f.jobId) ?? 1) - 1;
+    if (left <= 0) this.inFlightByJob.delete(f.jobId);
+    else this.inFlightByJob.set(f.jobId, left);
     return left;
   }
 
@@ -203,7 +214,7 @@ export class Dispatcher implements DispatchPort {
       const byToken = (this.inFlightByToken.get(f.token) ?? 1) - 1;
       if (byToken > 0) this.inFlightByToken.set(f.token, byToken);
       else this.inFlightByToken.delete(f.token);
-      const left = this.release(f.jobId);
+      const left = this.release(f);
       if (this.stopped) return;
       const queued = this.queuedByJob.get(f.jobId);
       if (left <= 0 && queued && queued.length > 0) {
